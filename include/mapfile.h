@@ -1,0 +1,180 @@
+/*
+ * mapfile.h - the mapping layer.  The only code that calls open, fstat,
+ * lseek, ftruncate, posix_fallocate, mmap, msync, munmap, fsync, read,
+ * fcntl and close on the user's files.
+ *
+ * It never prints and never exits: every function returns -1 with errno set
+ * on failure, and the command reports.  Offsets are 64-bit everywhere
+ * (the build defines _FILE_OFFSET_BITS=64; mapfile.c asserts off_t is 8).
+ */
+#ifndef MAPFILE_H
+#define MAPFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+
+enum mapfile_kind {
+	MF_REGULAR,	/* a regular file: mapped */
+	MF_BLOCK,	/* a block device: mapped; size from lseek(SEEK_END) */
+	MF_STREAM	/* anything else, or a file whose size lies: read(2) */
+};
+
+/* Flags for mapfile_open. */
+#define MF_READ   0	/* read only; streams allowed */
+#define MF_WRITE  1	/* read-write, O_NONBLOCK: never hangs on a FIFO */
+#define MF_CREATE 2	/* with MF_WRITE: create the file (mode 0666 & ~umask) */
+
+/* Bytes per window in mapfile_walk unless mf->window is changed. */
+#define MAPFILE_WINDOW (4u << 20)
+
+struct mapfile {
+	int fd;			/* -1 when closed */
+	int writable;
+	enum mapfile_kind kind;
+	uint64_t size;		/* bytes in the file; 0 and meaningless for streams */
+	mode_t mode;		/* st_mode from fstat */
+
+	/* The current mapping (at most one); all zero/NULL when none. */
+	void *map_base;		/* page-aligned start returned by mmap */
+	size_t map_len;		/* bytes mapped from map_base */
+	unsigned char *data;	/* first requested byte inside the mapping */
+	uint64_t data_off;	/* file offset of data[0] */
+	size_t data_len;	/* bytes requested */
+
+	/* Streams: a byte read ahead by the size probe, and bytes consumed. */
+	int have_probe;
+	unsigned char probe;
+	uint64_t stream_pos;
+
+	size_t window;		/* window size for mapfile_walk (multiple of page) */
+};
+
+/*
+ * Open PATH.  MF_READ opens O_RDONLY (blocking, so a FIFO waits for its
+ * writer); MF_WRITE opens O_RDWR|O_NONBLOCK, plus O_CREAT with MF_CREATE.
+ * All opens use O_CLOEXEC.  Then fstat decides the kind: regular files and
+ * block devices are MF_REGULAR/MF_BLOCK with their size; everything else is
+ * MF_STREAM, and so is a regular file whose size lies (on /proc or /sys, or
+ * an empty-looking file that read(2) finds bytes in; such a byte is kept in
+ * mf->probe and handed out first).
+ * Success: 0, mf filled, nothing mapped.  A writer on a file that is not
+ * MF_REGULAR or MF_BLOCK still succeeds: the command refuses it by kind.
+ * Failure: -1, errno from the failing call (EISDIR for a directory), mf->fd
+ * is -1 and no descriptor is left open.
+ */
+int mapfile_open(struct mapfile *mf, const char *path, int flags);
+
+/*
+ * As mapfile_open(MF_READ) for the already open descriptor FD (standard
+ * input: "-"), which mf now owns: mapfile_close closes it.  A regular file
+ * is mapped from offset 0 of the file, whatever FD's position.
+ * Success: 0.  Failure: -1, errno, FD left open and mf->fd -1.
+ */
+int mapfile_adopt(struct mapfile *mf, int fd);
+
+/*
+ * Map exactly the pages that cover [OFF, OFF+LEN) (OFF aligned down to the
+ * page size), replacing any earlier mapping.  Writers map PROT_READ|WRITE,
+ * MAP_SHARED.  The caller has checked that the range lies inside mf->size.
+ * Success: 0, mf->data points at byte OFF, data_off/data_len are OFF/LEN.
+ * LEN 0 calls no mmap (a zero-length mmap is EINVAL) and leaves data NULL.
+ * Failure: -1, errno set (EINVAL for a range outside the file or a stream),
+ * and no mapping is held.
+ */
+int mapfile_map(struct mapfile *mf, uint64_t off, size_t len);
+
+/*
+ * Drop the current mapping, if any.  Success: 0.  Failure: -1 with errno
+ * from munmap; the mapping fields are cleared either way.
+ */
+int mapfile_unmap(struct mapfile *mf);
+
+/*
+ * msync(MS_SYNC) the pages of the current mapping that cover the requested
+ * range.  No mapping: 0.  Failure: -1, errno from msync (EIO: data lost).
+ */
+int mapfile_sync(struct mapfile *mf);
+
+/* fsync the descriptor (after a size change).  0, or -1 with errno. */
+int mapfile_fsync(struct mapfile *mf);
+
+/*
+ * Set the file's size with ftruncate; mf->size follows.  The caller has
+ * decided whether data may go.  Failure: -1, errno, size unchanged.
+ */
+int mapfile_resize(struct mapfile *mf, uint64_t size);
+
+/*
+ * Reserve blocks for [OFF, OFF+LEN) with posix_fallocate (which may grow
+ * the file; mf->size follows).  Failure: -1, errno (ENOSPC, EFBIG,
+ * EOPNOTSUPP...); the caller restores the old size if it must.
+ */
+int mapfile_allocate(struct mapfile *mf, uint64_t off, uint64_t len);
+
+/*
+ * Read up to N bytes of a stream (the probe byte first).  Retries EINTR.
+ * Success: 0 and *got bytes (0 at end of stream).  Failure: -1, errno.
+ */
+int mapfile_read(struct mapfile *mf, void *buf, size_t n, size_t *got);
+
+/*
+ * Walk [OFF, OFF+LEN) in order, calling FN(CTX, p, n, offset) on
+ * consecutive chunks (offset is the file offset of p[0]).  LEN may be
+ * UINT64_MAX for "to the end".  Regular files and block devices are mapped
+ * one window (mf->window bytes) at a time and unmapped as the walk goes, so
+ * memory stays bounded; the range is clipped to mf->size.  Streams skip OFF
+ * bytes by reading, then read the rest into a bounded buffer.
+ * FN returns 0 to go on; any other value stops the walk.
+ * Returns 0 after the whole range, FN's non-zero value if it stopped the
+ * walk, or -1 with errno on an I/O or mapping error (nothing mapped then).
+ */
+typedef int (*mapfile_walk_fn)(void *ctx, const unsigned char *p, size_t n,
+			       uint64_t offset);
+int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
+		 mapfile_walk_fn fn, void *ctx);
+
+/*
+ * Unmap, then close.  Returns 0 when every step succeeded, else -1 with the
+ * errno of the first failure (a failed munmap or close after writing means
+ * the write may not have landed).  mf->fd is -1 afterwards either way.
+ */
+int mapfile_close(struct mapfile *mf);
+
+/*
+ * Make sure descriptors 0, 1 and 2 are open, opening /dev/null on any that
+ * is closed, so that no file mmtool opens later lands there (a message on
+ * stderr would otherwise be written into the user's file).  Call first in
+ * main.  0, or -1 with errno.
+ */
+int mapfile_guard_std_fds(void);
+
+/*
+ * The system calls used above, replaceable so that tests can force
+ * failures (ENOSPC, EINVAL, EIO from msync, a failed munmap).  Production
+ * code never calls mapfile_set_syscalls.
+ */
+struct mapfile_syscalls {
+	int (*open)(const char *path, int flags, mode_t mode);
+	int (*fstat)(int fd, struct stat *st);
+	off_t (*lseek)(int fd, off_t off, int whence);
+	int (*ftruncate)(int fd, off_t size);
+	int (*posix_fallocate)(int fd, off_t off, off_t len);
+	void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd,
+		      off_t off);
+	int (*msync)(void *addr, size_t len, int flags);
+	int (*munmap)(void *addr, size_t len);
+	int (*fsync)(int fd);
+	ssize_t (*read)(int fd, void *buf, size_t n);
+	int (*close)(int fd);
+};
+
+/* Replace the system calls (tests only); NULL restores the real ones.  The
+ * table is copied. */
+void mapfile_set_syscalls(const struct mapfile_syscalls *sys);
+
+/* The real system calls, for a test's wrapper to fall through to. */
+extern const struct mapfile_syscalls mapfile_real_syscalls;
+
+#endif

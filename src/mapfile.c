@@ -1,0 +1,423 @@
+/*
+ * mapfile.c - the mapping layer: see include/mapfile.h for the contracts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/vfs.h>
+#endif
+
+#include "mapfile.h"
+
+/* Offsets past 4 GiB must work in a 32-bit build too. */
+typedef char assert_off_t_is_64_bit[sizeof(off_t) == 8 ? 1 : -1];
+
+/* Largest offset an off_t holds: files and ranges never go beyond it. */
+#define OFF_MAX ((uint64_t)INT64_MAX)
+
+/* Streams are read through a buffer of at most this size. */
+#define STREAM_CHUNK (1u << 20)
+
+static int real_open(const char *path, int flags, mode_t mode)
+{
+	return open(path, flags, mode);
+}
+
+const struct mapfile_syscalls mapfile_real_syscalls = {
+	real_open, fstat, lseek, ftruncate, posix_fallocate, mmap, msync,
+	munmap, fsync, read, close
+};
+
+static struct mapfile_syscalls sys = {
+	real_open, fstat, lseek, ftruncate, posix_fallocate, mmap, msync,
+	munmap, fsync, read, close
+};
+
+void mapfile_set_syscalls(const struct mapfile_syscalls *table)
+{
+	sys = table ? *table : mapfile_real_syscalls;
+}
+
+static uint64_t page_size(void)
+{
+	static uint64_t cached;
+
+	if (cached == 0) {
+		long ps = sysconf(_SC_PAGESIZE);
+		cached = ps > 0 ? (uint64_t)ps : 4096;
+	}
+	return cached;
+}
+
+/* close() keeping the errno of the failure that made us close. */
+static void close_keep_errno(int fd)
+{
+	int saved = errno;
+
+	sys.close(fd);
+	errno = saved;
+}
+
+/*
+ * Does this regular file's st_size lie?  /proc and /sys report 0 or 4096
+ * whatever they hold, and mapping them fails or shows garbage.  Elsewhere an
+ * empty-looking file is probed with a one-byte read.  Returns 1 (stream), 0
+ * (trust st_size) or -1 with errno.
+ */
+static int size_lies(struct mapfile *mf)
+{
+#if defined(__linux__)
+	struct statfs fs;
+
+	if (fstatfs(mf->fd, &fs) == 0 &&
+	    (fs.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */ ||
+	     fs.f_type == 0x62656572 /* SYSFS_MAGIC */))
+		return 1;
+#endif
+	if (mf->size == 0 && !mf->writable) {
+		ssize_t n;
+
+		do
+			n = sys.read(mf->fd, &mf->probe, 1);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -1;
+		if (n == 1) {
+			mf->have_probe = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Decide the kind and size of the open mf->fd; on failure fd stays open. */
+static int classify(struct mapfile *mf)
+{
+	struct stat st;
+	int lies;
+
+	if (sys.fstat(mf->fd, &st) < 0)
+		return -1;
+	mf->mode = st.st_mode;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		mf->kind = MF_REGULAR;
+		mf->size = (uint64_t)st.st_size;
+		lies = size_lies(mf);
+		if (lies < 0)
+			return -1;
+		if (lies) {
+			mf->kind = MF_STREAM;
+			mf->size = 0;
+		}
+	} else if (S_ISBLK(st.st_mode)) {
+		off_t end = sys.lseek(mf->fd, 0, SEEK_END);
+
+		if (end < 0 || sys.lseek(mf->fd, 0, SEEK_SET) < 0)
+			return -1;
+		mf->kind = MF_BLOCK;
+		mf->size = (uint64_t)end;
+	} else {
+		mf->kind = MF_STREAM;
+	}
+	return 0;
+}
+
+int mapfile_adopt(struct mapfile *mf, int fd)
+{
+	memset(mf, 0, sizeof(*mf));
+	mf->window = MAPFILE_WINDOW;
+	mf->fd = fd;
+	if (classify(mf) < 0) {
+		mf->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int mapfile_open(struct mapfile *mf, const char *path, int flags)
+{
+	int oflags = O_CLOEXEC;
+
+	memset(mf, 0, sizeof(*mf));
+	mf->fd = -1;
+	mf->window = MAPFILE_WINDOW;
+	if (flags & MF_WRITE) {
+		oflags |= O_RDWR | O_NONBLOCK;
+		if (flags & MF_CREATE)
+			oflags |= O_CREAT;
+	} else {
+		oflags |= O_RDONLY;
+	}
+	mf->fd = sys.open(path, oflags, 0666);
+	if (mf->fd < 0) {
+		mf->fd = -1;
+		return -1;
+	}
+	mf->writable = (flags & MF_WRITE) != 0;
+	if (classify(mf) == 0)
+		return 0;
+	close_keep_errno(mf->fd);
+	mf->fd = -1;
+	return -1;
+}
+
+int mapfile_map(struct mapfile *mf, uint64_t off, size_t len)
+{
+	uint64_t start, span;
+	int prot = PROT_READ;
+	void *p;
+
+	if (mapfile_unmap(mf) < 0)
+		return -1;
+	if (mf->kind == MF_STREAM || off > mf->size || len > mf->size - off) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	start = off - off % page_size();
+	span = off - start + len;
+	if (span > SIZE_MAX) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (mf->writable)
+		prot |= PROT_WRITE;
+	p = sys.mmap(NULL, (size_t)span, prot, MAP_SHARED, mf->fd,
+		     (off_t)start);
+	if (p == MAP_FAILED)
+		return -1;
+	mf->map_base = p;
+	mf->map_len = (size_t)span;
+	mf->data = (unsigned char *)p + (off - start);
+	mf->data_off = off;
+	mf->data_len = len;
+	return 0;
+}
+
+int mapfile_unmap(struct mapfile *mf)
+{
+	int rc = 0;
+
+	if (mf->map_base != NULL)
+		rc = sys.munmap(mf->map_base, mf->map_len);
+	mf->map_base = NULL;
+	mf->map_len = 0;
+	mf->data = NULL;
+	mf->data_off = 0;
+	mf->data_len = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+int mapfile_sync(struct mapfile *mf)
+{
+	if (mf->map_base == NULL)
+		return 0;
+	return sys.msync(mf->map_base, mf->map_len, MS_SYNC) < 0 ? -1 : 0;
+}
+
+int mapfile_fsync(struct mapfile *mf)
+{
+	int rc;
+
+	do
+		rc = sys.fsync(mf->fd);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -1 : 0;
+}
+
+int mapfile_resize(struct mapfile *mf, uint64_t size)
+{
+	int rc;
+
+	if (size > OFF_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	do
+		rc = sys.ftruncate(mf->fd, (off_t)size);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -1;
+	mf->size = size;
+	return 0;
+}
+
+int mapfile_allocate(struct mapfile *mf, uint64_t off, uint64_t len)
+{
+	int rc;
+
+	if (off > OFF_MAX || len > OFF_MAX - off) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	do
+		rc = sys.posix_fallocate(mf->fd, (off_t)off, (off_t)len);
+	while (rc == EINTR);
+	if (rc != 0) {
+		errno = rc;
+		return -1;
+	}
+	if (off + len > mf->size)
+		mf->size = off + len;
+	return 0;
+}
+
+int mapfile_read(struct mapfile *mf, void *buf, size_t n, size_t *got)
+{
+	ssize_t r;
+
+	*got = 0;
+	if (n == 0)
+		return 0;
+	if (mf->have_probe) {
+		*(unsigned char *)buf = mf->probe;
+		mf->have_probe = 0;
+		mf->stream_pos++;
+		*got = 1;
+		return 0;
+	}
+	do
+		r = sys.read(mf->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	*got = (size_t)r;
+	mf->stream_pos += (uint64_t)r;
+	return 0;
+}
+
+/* The walk over a stream: skip OFF bytes by reading, then LEN bytes. */
+static int walk_stream(struct mapfile *mf, uint64_t off, uint64_t len,
+		       mapfile_walk_fn fn, void *ctx)
+{
+	size_t chunk = mf->window && mf->window < STREAM_CHUNK ? mf->window :
+		       STREAM_CHUNK;
+	unsigned char *buf = malloc(chunk);
+	uint64_t pos = 0;
+	int rc = 0;
+
+	if (buf == NULL)
+		return -1;
+	while (len > 0) {
+		size_t want = chunk, got;
+		size_t skip;
+
+		if (pos < off && off - pos < want)
+			want = (size_t)(off - pos);
+		else if (pos >= off && len < want)
+			want = (size_t)len;
+		if (mapfile_read(mf, buf, want, &got) < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 0)
+			break;
+		skip = 0;
+		if (pos < off)
+			skip = off - pos < got ? (size_t)(off - pos) : got;
+		pos += got;
+		if (got > skip) {
+			rc = fn(ctx, buf + skip, got - skip, pos - got + skip);
+			len -= got - skip;
+			if (rc != 0)
+				break;
+		}
+	}
+	if (rc == -1) {
+		int saved = errno;
+
+		free(buf);
+		errno = saved;
+		return -1;
+	}
+	free(buf);
+	return rc;
+}
+
+int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
+		 mapfile_walk_fn fn, void *ctx)
+{
+	uint64_t end;
+	size_t window = mf->window;
+
+	if (mf->kind == MF_STREAM)
+		return walk_stream(mf, off, len, fn, ctx);
+	if (off >= mf->size)
+		return 0;
+	end = len > mf->size - off ? mf->size : off + len;
+	if (window < page_size())
+		window = (size_t)page_size();
+	window -= window % page_size();
+	while (off < end) {
+		/* Windows end on window-aligned offsets so that each mmap
+		 * covers whole pages and never overlaps the next one. */
+		uint64_t wend = off - off % window + window;
+		size_t n;
+		int rc;
+
+		if (wend > end)
+			wend = end;
+		n = (size_t)(wend - off);
+		if (mapfile_map(mf, off, n) < 0)
+			return -1;
+		posix_madvise(mf->map_base, mf->map_len,
+			      POSIX_MADV_SEQUENTIAL);
+		rc = fn(ctx, mf->data, n, off);
+		if (mapfile_unmap(mf) < 0)
+			return -1;
+		if (rc != 0)
+			return rc;
+		off = wend;
+	}
+	return 0;
+}
+
+int mapfile_close(struct mapfile *mf)
+{
+	int rc = 0, saved = 0;
+
+	if (mapfile_unmap(mf) < 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (mf->fd >= 0 && sys.close(mf->fd) < 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	mf->fd = -1;
+	if (rc < 0)
+		errno = saved;
+	return rc;
+}
+
+int mapfile_guard_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* open returns the lowest free descriptor: this one. */
+		nfd = sys.open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+		if (nfd < 0)
+			return -1;
+		if (nfd != fd) {
+			close_keep_errno(nfd);
+			errno = EBADF;
+			return -1;
+		}
+	}
+	return 0;
+}

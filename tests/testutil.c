@@ -1,0 +1,324 @@
+/*
+ * testutil.c - see testutil.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+extern char **environ;
+
+const char *mmtool_path(void)
+{
+	const char *p = getenv("MMTOOL");
+
+	return p && *p ? p : "./mmtool";
+}
+
+const char *tests_dir(void)
+{
+	const char *p = getenv("MMTOOL_TESTS");
+
+	return p && *p ? p : "tests";
+}
+
+static char tmpdir[256];
+
+static void remove_tmpdir(void)
+{
+	char cmd[300];
+
+	if (tmpdir[0] == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+const char *test_tmpdir(void)
+{
+	if (tmpdir[0] == '\0') {
+		const char *base = getenv("TMPDIR");
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/mmtool-test.XXXXXX",
+			 base && *base ? base : "/tmp");
+		assert_non_null(mkdtemp(tmpdir));
+		atexit(remove_tmpdir);
+	}
+	return tmpdir;
+}
+
+const char *tmp_path(const char *name)
+{
+	static char bufs[8][512];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", test_tmpdir(), name);
+	return b;
+}
+
+const char *write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	const char *p = data;
+
+	assert_true(fd >= 0);
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		assert_true(n > 0);
+		p += n;
+		len -= (size_t)n;
+	}
+	assert_int_equal(close(fd), 0);
+	return path;
+}
+
+unsigned char *read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	size_t cap = 4096, n = 0;
+	unsigned char *buf = malloc(cap);
+
+	assert_true(fd >= 0);
+	assert_non_null(buf);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		r = read(fd, buf + n, cap - n);
+		assert_true(r >= 0);
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
+	return buf;
+}
+
+void fill_random(void *buf, size_t len, uint32_t seed)
+{
+	unsigned char *p = buf;
+	uint32_t x = seed * 2654435761u + 1;
+
+	for (size_t i = 0; i < len; i++) {
+		/* xorshift32: deterministic, good enough for test data */
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (unsigned char)(x >> 24);
+	}
+}
+
+void snapshot_take(struct snapshot *s, const char *path)
+{
+	assert_int_equal(stat(path, &s->st), 0);
+	s->data = read_file(path, &s->len);
+}
+
+void snapshot_assert_same(const struct snapshot *s, const char *path)
+{
+	struct stat st;
+	size_t len;
+	unsigned char *data;
+
+	assert_int_equal(stat(path, &st), 0);
+	data = read_file(path, &len);
+	assert_int_equal(len, s->len);
+	assert_int_equal(st.st_size, s->st.st_size);
+	if (len > 0)
+		assert_memory_equal(data, s->data, len);
+	assert_int_equal(st.st_mtim.tv_sec, s->st.st_mtim.tv_sec);
+	assert_int_equal(st.st_mtim.tv_nsec, s->st.st_mtim.tv_nsec);
+	free(data);
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->data);
+	s->data = NULL;
+}
+
+/* Append what is readable on FD to *buf; returns 0 at EOF. */
+static int drain(int fd, char **buf, size_t *len, size_t *cap)
+{
+	ssize_t n;
+
+	if (*cap - *len < 65536) {
+		*cap = *cap * 2 + 65536;
+		*buf = realloc(*buf, *cap + 1);
+		assert_non_null(*buf);
+	}
+	n = read(fd, *buf + *len, *cap - *len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	assert_true(n >= 0);
+	*len += (size_t)n;
+	return n > 0;
+}
+
+void run_mmtool(struct run *r, const void *stdin_data, size_t len,
+		const char *const *argv)
+{
+	int in[2], out[2], err[2], status;
+	size_t argc = 0, written = 0, out_cap = 0, err_cap = 0;
+	posix_spawn_file_actions_t fa;
+	const char **args;
+	pid_t pid;
+	int open_out = 1, open_err = 1, open_in;
+
+	while (argv[argc] != NULL)
+		argc++;
+	args = calloc(argc + 2, sizeof(*args));
+	assert_non_null(args);
+	args[0] = mmtool_path();
+	for (size_t i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(out), 0);
+	assert_int_equal(pipe(err), 0);
+	posix_spawn_file_actions_init(&fa);
+	if (stdin_data != NULL)
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+						 O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	for (int i = 0; i < 2; i++) {
+		posix_spawn_file_actions_addclose(&fa, in[i]);
+		posix_spawn_file_actions_addclose(&fa, out[i]);
+		posix_spawn_file_actions_addclose(&fa, err[i]);
+	}
+	assert_int_equal(posix_spawn(&pid, args[0], &fa, NULL,
+				     (char *const *)args, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	open_in = stdin_data != NULL && len > 0;
+	if (!open_in)
+		close(in[1]);
+	signal(SIGPIPE, SIG_IGN);
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	while (open_out || open_err || open_in) {
+		struct pollfd p[3];
+		int np = 0;
+
+		if (open_out)
+			p[np].fd = out[0], p[np++].events = POLLIN;
+		if (open_err)
+			p[np].fd = err[0], p[np++].events = POLLIN;
+		if (open_in)
+			p[np].fd = in[1], p[np++].events = POLLOUT;
+		if (poll(p, (nfds_t)np, -1) < 0)
+			continue;
+		for (int i = 0; i < np; i++) {
+			if (p[i].revents == 0)
+				continue;
+			if (p[i].fd == out[0])
+				open_out = drain(out[0], &r->out, &r->out_len,
+						 &out_cap);
+			else if (p[i].fd == err[0])
+				open_err = drain(err[0], &r->err, &r->err_len,
+						 &err_cap);
+			else {
+				ssize_t n = write(in[1],
+					(const char *)stdin_data + written,
+					len - written);
+
+				if (n > 0)
+					written += (size_t)n;
+				if ((n < 0 && errno != EAGAIN &&
+				     errno != EINTR) || written == len) {
+					close(in[1]);
+					open_in = 0;
+				}
+			}
+		}
+	}
+	close(out[0]);
+	close(err[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		assert_int_equal(errno, EINTR);
+	if (WIFSIGNALED(status)) {
+		r->signaled = 1;
+		r->status = 128 + WTERMSIG(status);
+	} else {
+		r->status = WEXITSTATUS(status);
+	}
+	if (r->out == NULL)
+		r->out = calloc(1, 1);
+	else
+		r->out[r->out_len] = '\0';
+	if (r->err == NULL)
+		r->err = calloc(1, 1);
+	else
+		r->err[r->err_len] = '\0';
+	free(args);
+}
+
+void run_args(struct run *r, ...)
+{
+	const char *argv[64];
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, r);
+	while (n < 63 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	run_mmtool(r, NULL, 0, argv);
+}
+
+void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+void assert_refused(const struct run *r, int expect_status)
+{
+	const char *nl;
+
+	if (r->status != expect_status || r->out_len != 0)
+		print_error("status %d (want %d), stdout [%s], stderr [%s]\n",
+			    r->status, expect_status, r->out, r->err);
+	assert_false(r->signaled);
+	assert_int_equal(r->status, expect_status);
+	assert_int_equal(r->out_len, 0);
+	assert_true(strncmp(r->err, "mmtool: ", 8) == 0);
+	nl = strchr(r->err, '\n');
+	assert_non_null(nl);
+	assert_true(nl[1] == '\0');
+}
+
+int have_program(const char *prog)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
+	return system(cmd) == 0;
+}
