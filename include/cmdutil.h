@@ -1,0 +1,93 @@
+/*
+ * cmdutil.h - pieces every command's front end shares: option errors, help
+ * text, operands parsed with the number grammar and reported the same way.
+ * All of these print their own one-line message and return -1 on failure.
+ */
+#ifndef CMDUTIL_H
+#define CMDUTIL_H
+
+#include <stdint.h>
+#include "numparse.h"
+#include "mapfile.h"
+
+/*
+ * Report the getopt_long result C ('?' or ':') for ARGV: unknown option or
+ * missing argument.  Always returns EXIT_TROUBLE.
+ */
+int option_error(const char *cmd, char **argv, int c);
+
+/* Report a usage error "mmtool: CMD: <text>".  Returns EXIT_TROUBLE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* Print TEXT to stdout (for --help).  Returns EXIT_DONE or EXIT_TROUBLE. */
+int print_help(const char *cmd, const char *text);
+
+/*
+ * Parse operand TEXT named WHAT ("offset", "length", ...) with the number
+ * grammar.  0 on success; on failure -1 after "invalid WHAT 'TEXT': why".
+ */
+int arg_offset(const char *cmd, const char *what, const char *text,
+	       struct offset *out);
+int arg_count(const char *cmd, const char *what, const char *text,
+	      uint64_t *out);
+
+/*
+ * Resolve OFF against a file of SIZE bytes (PATH names it in the message).
+ * 0 and *abs; -1 after "offset -N reaches before the start of PATH (SIZE
+ * bytes)".
+ */
+int resolve_offset(const char *cmd, const char *path, const char *text,
+		   const struct offset *off, uint64_t size, uint64_t *abs);
+
+/*
+ * Check that [OFF, OFF+LEN) lies inside a file of SIZE bytes, by
+ * subtraction so that nothing wraps.  0, or -1 after "range [A, B) is
+ * outside PATH (SIZE bytes)" followed by "; HINT" when HINT is not NULL.
+ */
+int check_range(const char *cmd, const char *path, uint64_t off,
+		uint64_t len, uint64_t size, const char *hint);
+
+/*
+ * Open PATH through the mapping layer with FLAGS, reporting failures as
+ * "PATH: strerror".  Writers (MF_WRITE) refuse anything but a regular file
+ * or block device with "PATH: not a regular file".  0 or -1.
+ */
+int open_file(const char *cmd, const char *path, int flags,
+	      struct mapfile *mf);
+
+/*
+ * Open PATH for reading, or adopt standard input when PATH is "-".
+ * Reports failures as open_file does.  0 or -1.
+ */
+int open_input(const char *cmd, const char *path, struct mapfile *mf);
+
+/*
+ * Read the whole of PATH ("-": standard input) into a fresh buffer.
+ * 0 with *buf (malloc'd, caller frees; NULL when *len is 0) and *len, or
+ * -1 after a message.
+ */
+int read_input(const char *cmd, const char *path, unsigned char **buf,
+	       size_t *len);
+
+/*
+ * Close MF, reporting a failure (which after writing means the data may
+ * not have landed).  0 or -1.
+ */
+int close_file(const char *cmd, const char *path, struct mapfile *mf);
+
+/*
+ * Tests only: when the environment sets MMTOOL_TEST_WINDOW to a number of
+ * bytes, use it as MF's walk window, so that window boundaries can be hit
+ * with small files.  Without it (every real use) nothing changes.
+ */
+void apply_test_window(struct mapfile *mf);
+
+/* Ignore SIGPIPE (a closed pipe is an EPIPE write error, ended quietly)
+ * and SIGXFSZ (a file-size limit is an EFBIG error). */
+void ignore_signals(void);
+
+#endif

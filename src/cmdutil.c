@@ -1,0 +1,248 @@
+/*
+ * cmdutil.c - the shared front-end pieces of the commands (cmdutil.h).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdutil.h"
+#include "diag.h"
+#include "mmtool.h"
+
+/*
+ * Was the option in error a long one?  getopt_long has always consumed a
+ * long option, so it is argv[optind - 1]; optopt alone cannot tell, since a
+ * long option's val may be a letter (--format is 'f', --help is 'h') or a
+ * number past any char (--grow).  The one trap: an unknown letter inside a
+ * cluster not yet finished ("--grow -zv") leaves optind on the cluster, so
+ * argv[optind - 1] is the long option before it, which was fine.
+ */
+static int long_option_error(char **argv, int c)
+{
+	extern int optind, optopt;
+	const char *prev = optind > 0 ? argv[optind - 1] : NULL;
+	const char *cur = argv[optind];
+
+	if (prev == NULL || strncmp(prev, "--", 2) != 0 || prev[2] == '\0')
+		return 0;
+	if (c == '?' && optopt > 0 && optopt <= UCHAR_MAX && cur != NULL &&
+	    cur[0] == '-' && cur[1] != '-' && strchr(cur + 1, optopt) != NULL)
+		return 0;
+	return 1;
+}
+
+int option_error(const char *cmd, char **argv, int c)
+{
+	extern int optind, optopt;
+
+	if (long_option_error(argv, c)) {
+		const char *arg = argv[optind - 1];
+		int len = (int)strcspn(arg, "=");
+
+		if (c == ':')
+			diag(cmd, "option %.*s needs an argument", len, arg);
+		else if (optopt != 0)
+			diag(cmd, "option %.*s takes no argument", len, arg);
+		else
+			diag(cmd, "unknown option %.*s (see 'mmtool help %s')",
+			     len, arg, cmd);
+	} else if (c == ':') {
+		diag(cmd, "option -%c needs an argument", optopt);
+	} else {
+		diag(cmd, "unknown option -%c (see 'mmtool help %s')", optopt,
+		     cmd);
+	}
+	return EXIT_TROUBLE;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	diag(cmd, "%s", text);
+	return EXIT_TROUBLE;
+}
+
+int print_help(const char *cmd, const char *text)
+{
+	fputs(text, stdout);
+	return diag_close_stdout(cmd) == 0 ? EXIT_DONE : EXIT_TROUBLE;
+}
+
+int arg_offset(const char *cmd, const char *what, const char *text,
+	       struct offset *out)
+{
+	const char *why = "";
+
+	if (parse_offset(text, out, &why) == 0)
+		return 0;
+	diag(cmd, "invalid %s '%s': %s", what, text, why);
+	return -1;
+}
+
+int arg_count(const char *cmd, const char *what, const char *text,
+	      uint64_t *out)
+{
+	const char *why = "";
+
+	if (parse_count(text, out, &why) == 0)
+		return 0;
+	diag(cmd, "invalid %s '%s': %s", what, text, why);
+	return -1;
+}
+
+int resolve_offset(const char *cmd, const char *path, const char *text,
+		   const struct offset *off, uint64_t size, uint64_t *abs)
+{
+	if (offset_resolve(off, size, abs) == 0)
+		return 0;
+	diag(cmd, "offset %s reaches before the start of %s (%llu bytes)",
+	     text, path, (unsigned long long)size);
+	return -1;
+}
+
+int check_range(const char *cmd, const char *path, uint64_t off,
+		uint64_t len, uint64_t size, const char *hint)
+{
+	const char *sep = hint ? "; " : "";
+
+	if (off <= size && len <= size - off)
+		return 0;
+	if (hint == NULL)
+		hint = "";
+	if (len > UINT64_MAX - off)
+		diag(cmd, "range of %llu bytes at offset %llu is outside %s "
+		     "(%llu bytes)%s%s", (unsigned long long)len,
+		     (unsigned long long)off, path, (unsigned long long)size,
+		     sep, hint);
+	else
+		diag(cmd, "range [%llu, %llu) is outside %s (%llu bytes)%s%s",
+		     (unsigned long long)off, (unsigned long long)(off + len),
+		     path, (unsigned long long)size, sep, hint);
+	return -1;
+}
+
+int open_file(const char *cmd, const char *path, int flags,
+	      struct mapfile *mf)
+{
+	if (path[0] == '\0') {
+		diag(cmd, "empty file name");
+		return -1;
+	}
+	if (mapfile_open(mf, path, flags) < 0) {
+		diag_errno(cmd, "%s", path);
+		return -1;
+	}
+	if ((flags & MF_WRITE) && mf->kind == MF_STREAM) {
+		diag(cmd, "%s: not a regular file", path);
+		mapfile_close(mf);
+		return -1;
+	}
+	return 0;
+}
+
+int open_input(const char *cmd, const char *path, struct mapfile *mf)
+{
+	if (strcmp(path, "-") != 0)
+		return open_file(cmd, path, MF_READ, mf);
+	if (mapfile_adopt(mf, 0) < 0) {
+		diag_errno(cmd, "standard input");
+		return -1;
+	}
+	return 0;
+}
+
+struct growbuf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+static int append(void *ctx, const unsigned char *p, size_t n, uint64_t off)
+{
+	struct growbuf *g = ctx;
+
+	(void)off;
+	if (n > g->cap - g->len) {
+		size_t cap = g->cap ? g->cap : 65536;
+		unsigned char *q;
+
+		while (cap - g->len < n) {
+			if (cap > SIZE_MAX / 2) {
+				errno = ENOMEM;
+				return -1;
+			}
+			cap *= 2;
+		}
+		q = realloc(g->p, cap);
+		if (q == NULL)
+			return -1;
+		g->p = q;
+		g->cap = cap;
+	}
+	memcpy(g->p + g->len, p, n);
+	g->len += n;
+	return 0;
+}
+
+int read_input(const char *cmd, const char *path, unsigned char **buf,
+	       size_t *len)
+{
+	struct growbuf g = { NULL, 0, 0 };
+	struct mapfile mf;
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+
+	if (open_input(cmd, path, &mf) < 0)
+		return -1;
+	if (mapfile_walk(&mf, 0, UINT64_MAX, append, &g) != 0) {
+		diag_errno(cmd, "%s", name);
+		mapfile_close(&mf);
+		free(g.p);
+		return -1;
+	}
+	if (close_file(cmd, name, &mf) < 0) {
+		free(g.p);
+		return -1;
+	}
+	*buf = g.p;
+	*len = g.len;
+	return 0;
+}
+
+int close_file(const char *cmd, const char *path, struct mapfile *mf)
+{
+	if (mapfile_close(mf) == 0)
+		return 0;
+	diag_errno(cmd, "%s", path);
+	return -1;
+}
+
+void apply_test_window(struct mapfile *mf)
+{
+	const char *text = getenv("MMTOOL_TEST_WINDOW");
+	uint64_t n;
+
+	if (text != NULL && parse_count(text, &n, NULL) == 0 && n > 0 &&
+	    n <= (1u << 30))
+		mf->window = (size_t)n;
+}
+
+void ignore_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+#ifdef SIGXFSZ
+	sigaction(SIGXFSZ, &sa, NULL);
+#endif
+}
