@@ -22,8 +22,13 @@
  *   - the ASCII column shows 0x20..0x7e, '.' for anything else, whatever
  *     the locale (hexdump -C asks isprint(), so a Latin-1 locale shows
  *     0xa0..0xff there; xxd never does).
- *   - c: the length line holds the exact count, where xxd prints an int
- *     (negative past 2 GiB).
+ *   - c: the length line holds the exact count, where xxd counts in an
+ *     int (wrong past 2 GiB).
+ *
+ * Colour (not in any reference): hexyl's classes and colours; one SGR
+ * escape where a run of bytes of one class starts, a reset where the hex
+ * area and the ASCII column end.  Stripped of its escapes, the output is
+ * the reference's.  DUMP_C is never coloured (it is source code).
  */
 #ifndef DUMPFMT_H
 #define DUMPFMT_H
@@ -46,7 +51,7 @@ enum dump_format { DUMP_CANONICAL, DUMP_XXD, DUMP_PLAIN, DUMP_C };
 
 struct dump_opts {
 	enum dump_format format;
-	unsigned cols;		/* 0: the format's default */
+	unsigned cols;		/* 0: the format's default; DUMP_COLS_NONE */
 	int group;		/* -1: the format's default; xxd only */
 	int squeeze;		/* canonical: 1 to squeeze repeated lines */
 	int color;		/* 1: colour bytes by class (not the reference) */

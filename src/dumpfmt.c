@@ -1,0 +1,1075 @@
+/*
+ * dumpfmt.c - hexdump -C, xxd, xxd -p and xxd -i, byte for byte, fast.
+ *
+ * Lines are formatted straight into the outbuf: a whole batch of lines is
+ * reserved at once, each line is laid out from fixed positions (no stdio,
+ * no per-byte format strings), and hex digits come from a table of digit
+ * pairs copied two bytes at a time.  Bytes of a partial line wait in
+ * d->carry until the next feed, so the output does not depend on how the
+ * input was chunked.  Colour is a separate, slower path: the plain paths
+ * carry no test for it per byte.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dumpfmt.h"
+
+/* hex_pairs + 2 * b holds the two lowercase digits of byte b. */
+static const char hex_pairs[2 * 256 + 1] =
+	"000102030405060708090a0b0c0d0e0f"
+	"101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f"
+	"303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f"
+	"505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f"
+	"707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f"
+	"909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+	"b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+	"d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+	"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/*
+ * The ASCII column: 0x20..0x7e as themselves, '.' for the rest.  Both
+ * references agree on this in the C and UTF-8 locales (hexdump asks
+ * isprint(), which would differ in a Latin-1 locale; we do not follow).
+ */
+static const char ascii_of[256 + 1] =
+	"................................"
+	" !\"#$%&'()*+,-./0123456789:;<=>?"
+	"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_"
+	"`abcdefghijklmnopqrstuvwxyz{|}~."
+	"................................"
+	"................................"
+	"................................"
+	"................................";
+
+#define PUT_PAIR(dst, b) memcpy((dst), hex_pairs + 2 * (unsigned)(b), 2)
+
+/* The longest offset: 16 hex digits. */
+#define OFFSET_MAX 16
+
+/* canonical: the line after the offset, "  hh hh ... |ascii|\n" */
+#define CANON_COLS 16
+#define CANON_BAR 52		/* the opening '|' */
+#define CANON_TAIL 71		/* full line after the offset */
+
+/*
+ * Byte classes for --color, as hexyl draws them and with its colours:
+ * NUL grey, printable (graphic) ASCII cyan, ASCII whitespace green (the
+ * space is whitespace here, as in hexyl), other ASCII magenta, non-ASCII
+ * yellow.  Whitespace is Rust's is_ascii_whitespace: no vertical tab.
+ */
+enum byte_class { CLASS_NUL, CLASS_PRINT, CLASS_SPACE, CLASS_OTHER,
+	CLASS_HIGH, CLASS_NONE = -1 };
+
+/* Padded to SGR_SLOT bytes so that each is copied with one fixed move. */
+#define SGR_SLOT 12
+static const char class_sgr[][SGR_SLOT] = {
+	"\033[38;5;242m", "\033[36m", "\033[32m", "\033[35m", "\033[33m"
+};
+static const unsigned char class_sgr_len[] = { 11, 5, 5, 5, 5 };
+#define SGR_MAX SGR_SLOT	/* room a colour change takes in a line */
+#define SGR_RESET "\033[0m"
+#define SGR_RESET_LEN 4
+
+/* The class of each byte, as a digit: CLASS_NUL is '0'. */
+static const char class_of[256 + 1] =
+	"03333333322322333333333333333333"
+	"21111111111111111111111111111111"
+	"11111111111111111111111111111111"
+	"11111111111111111111111111111113"
+	"44444444444444444444444444444444"
+	"44444444444444444444444444444444"
+	"44444444444444444444444444444444"
+	"44444444444444444444444444444444";
+
+/*
+ * Switch the colour to B's class unless the run already has it.  Without
+ * a branch: on random bytes the class changes every other byte, and a
+ * mispredicted branch per byte would cost more than the copy.
+ */
+static unsigned char *
+put_class(unsigned char *o, int *cur, unsigned char b)
+{
+	int c = class_of[b] - '0';
+	size_t changed = (size_t)(c != *cur);
+
+	memcpy(o, class_sgr[c], SGR_SLOT);
+	*cur = c;
+	return o + (class_sgr_len[c] & (0 - changed));
+}
+
+/* End the run, if one is open. */
+static unsigned char *
+put_reset(unsigned char *o, int *cur)
+{
+	if (*cur != CLASS_NONE) {
+		memcpy(o, SGR_RESET, SGR_RESET_LEN);
+		o += SGR_RESET_LEN;
+		*cur = CLASS_NONE;
+	}
+	return o;
+}
+
+/*
+ * OFF as "%08" PRIx64 prints it: at least 8 digits, more past 4 GiB (both
+ * references do this).  Returns the number of digits written.
+ */
+static size_t
+put_long_offset(unsigned char *dst, uint64_t off)
+{
+	size_t n, i;
+
+	for (n = 8; n < OFFSET_MAX && off >> (4 * n) != 0; n++)
+		;
+	for (i = n; i-- > 0; off >>= 4)
+		dst[i] = (unsigned char)hex_pairs[2 * (off & 15) + 1];
+	return n;
+}
+
+static inline size_t
+put_offset(unsigned char *dst, uint64_t off)
+{
+	if (off > 0xffffffffu)
+		return put_long_offset(dst, off);
+	PUT_PAIR(dst, off >> 24 & 0xff);
+	PUT_PAIR(dst + 2, off >> 16 & 0xff);
+	PUT_PAIR(dst + 4, off >> 8 & 0xff);
+	PUT_PAIR(dst + 6, off & 0xff);
+	return 8;
+}
+
+/*
+ * Eight characters of the ASCII column at once, as ascii_of would give
+ * them.  The arithmetic stays inside each byte (no carry crosses a byte),
+ * so the byte order of the machine does not matter.
+ */
+static inline void
+put_ascii8(unsigned char *dst, const unsigned char *src)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t v, low7, ok, mask;
+
+	memcpy(&v, src, 8);
+	low7 = v & 0x7f * ones;
+	ok = (low7 + 0x60 * ones)	/* bit 7: low7 >= 0x20 */
+	     & ~(low7 + ones)		/* bit 7: low7 != 0x7f */
+	     & ~v & 0x80 * ones;	/* bit 7: v < 0x80 */
+	mask = (ok >> 7) * 0xff;
+	v = (v & mask) | ('.' * ones & ~mask);
+	memcpy(dst, &v, 8);
+}
+
+/* Eight hex pairs at DST, DST + STEP, ... */
+#define PUT_PAIRS8(dst, step, b) do { \
+	PUT_PAIR((dst), (b)[0]); \
+	PUT_PAIR((dst) + (step), (b)[1]); \
+	PUT_PAIR((dst) + 2 * (step), (b)[2]); \
+	PUT_PAIR((dst) + 3 * (step), (b)[3]); \
+	PUT_PAIR((dst) + 4 * (step), (b)[4]); \
+	PUT_PAIR((dst) + 5 * (step), (b)[5]); \
+	PUT_PAIR((dst) + 6 * (step), (b)[6]); \
+	PUT_PAIR((dst) + 7 * (step), (b)[7]); \
+} while (0)
+
+/* Decimal digits of V; returns how many. */
+static size_t
+put_decimal(unsigned char *dst, uint64_t v)
+{
+	unsigned char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (unsigned char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* ---- output space ---------------------------------------------------- */
+
+/*
+ * Room for at least MIN bytes: a pointer into the outbuf with *end its end,
+ * or into d->spill when the outbuf is smaller than a line.  NULL after a
+ * write error (d->failed set).
+ */
+static unsigned char *
+out_room(struct dumper *d, size_t min, unsigned char **end)
+{
+	struct outbuf *ob = d->out;
+	unsigned char *o;
+
+	if (d->spill != NULL) {
+		*end = d->spill + d->line_max;
+		return d->spill;
+	}
+	o = outbuf_reserve(ob, min);
+	if (o == NULL) {
+		d->failed = 1;
+		return NULL;
+	}
+	*end = ob->buf + ob->cap;
+	return o;
+}
+
+/* Count the bytes written since out_room returned START; O is the end. */
+static int
+out_done(struct dumper *d, unsigned char *start, unsigned char *o)
+{
+	if (start == d->spill) {
+		if (outbuf_write(d->out, start, (size_t)(o - start)) < 0) {
+			d->failed = 1;
+			return -1;
+		}
+		return 0;
+	}
+	outbuf_commit(d->out, (size_t)(o - start));
+	return 0;
+}
+
+/* Append a short string (colours, trailers) through the same path. */
+static int
+out_bytes(struct dumper *d, const void *s, size_t n)
+{
+	if (outbuf_write(d->out, s, n) < 0) {
+		d->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- canonical: hexdump -C ------------------------------------------- */
+
+/*
+ * One line of K (1..16) bytes at OFF.  Missing bytes are blanks in the hex
+ * area; the ASCII column is as long as the line.
+ */
+static unsigned char *
+canon_line(unsigned char *o, uint64_t off, const unsigned char *b, size_t k)
+{
+	unsigned char *q = o + put_offset(o, off);
+	unsigned char *hex = q + 2;
+	size_t i;
+
+	memset(q, ' ', CANON_BAR);
+	for (i = 0; i < k && i < 8; i++)
+		PUT_PAIR(hex + 3 * i, b[i]);
+	for (; i < k; i++)
+		PUT_PAIR(hex + 3 * i + 1, b[i]);
+	q[CANON_BAR] = '|';
+	q += CANON_BAR + 1;
+	for (i = 0; i < k; i++)
+		q[i] = (unsigned char)ascii_of[b[i]];
+	q[k] = '|';
+	q[k + 1] = '\n';
+	return q + k + 2;
+}
+
+/* The same for a full line, unrolled: the hot path. */
+static inline unsigned char *
+canon_line16(unsigned char *o, uint64_t off, const unsigned char *b)
+{
+	unsigned char *q = o + put_offset(o, off);
+
+	memset(q, ' ', CANON_BAR);
+	PUT_PAIRS8(q + 2, 3, b);
+	PUT_PAIRS8(q + 27, 3, b + 8);
+	q[CANON_BAR] = '|';
+	put_ascii8(q + CANON_BAR + 1, b);
+	put_ascii8(q + CANON_BAR + 9, b + 8);
+	q[CANON_TAIL - 2] = '|';
+	q[CANON_TAIL - 1] = '\n';
+	return q + CANON_TAIL;
+}
+
+/* The same line with colour runs in both areas. */
+static unsigned char *
+canon_line_color(unsigned char *o, uint64_t off, const unsigned char *b,
+		 size_t k)
+{
+	int cur = CLASS_NONE;
+	size_t i;
+
+	o += put_offset(o, off);
+	*o++ = ' ';
+	*o++ = ' ';
+	for (i = 0; i < CANON_COLS; i++) {
+		if (i == 8)
+			*o++ = ' ';
+		if (i < k) {
+			o = put_class(o, &cur, b[i]);
+			PUT_PAIR(o, b[i]);
+			o += 2;
+			if (i + 1 == k)
+				o = put_reset(o, &cur);
+		} else {
+			*o++ = ' ';
+			*o++ = ' ';
+		}
+		*o++ = ' ';
+	}
+	*o++ = ' ';
+	*o++ = '|';
+	for (i = 0; i < k; i++) {
+		o = put_class(o, &cur, b[i]);
+		*o++ = (unsigned char)ascii_of[b[i]];
+	}
+	o = put_reset(o, &cur);
+	*o++ = '|';
+	*o++ = '\n';
+	return o;
+}
+
+/*
+ * NLINES full lines from P.  With squeeze, a line equal to the one before
+ * it is not printed; the first of a run of such lines prints "*".
+ */
+static int
+canon_lines(struct dumper *d, const unsigned char *p, size_t nlines)
+{
+	const unsigned char *prev = d->have_prev ? d->prev : NULL;
+	int squeeze = d->opts.squeeze, color = d->opts.color;
+	int starred = d->starred;
+	size_t line_max = d->line_max;
+	uint64_t off = d->line_off;
+
+	while (nlines > 0) {
+		unsigned char *end, *start, *o;
+
+		start = o = out_room(d, line_max, &end);
+		if (o == NULL)
+			return -1;
+		for (; nlines > 0 && (size_t)(end - o) >= line_max; nlines--) {
+			if (squeeze && prev != NULL
+			    && memcmp(p, prev, CANON_COLS) == 0) {
+				if (!starred) {
+					*o++ = '*';
+					*o++ = '\n';
+					starred = 1;
+				}
+			} else {
+				if (color)
+					o = canon_line_color(o, off, p,
+							     CANON_COLS);
+				else
+					o = canon_line16(o, off, p);
+				starred = 0;
+			}
+			prev = p;
+			p += CANON_COLS;
+			off += CANON_COLS;
+		}
+		if (out_done(d, start, o) < 0)
+			return -1;
+	}
+	d->line_off = off;
+	d->starred = starred;
+	if (prev != NULL && prev != d->prev) {
+		memcpy(d->prev, prev, CANON_COLS);
+		d->have_prev = 1;
+	}
+	return 0;
+}
+
+/*
+ * The partial last line (never squeezed), then the final offset line; each
+ * in its own room, since together they may be longer than line_max.
+ */
+static int
+canon_finish(struct dumper *d)
+{
+	unsigned char *end, *start, *o;
+
+	if (d->carried > 0) {
+		start = o = out_room(d, d->line_max, &end);
+		if (o == NULL)
+			return -1;
+		if (d->opts.color)
+			o = canon_line_color(o, d->line_off, d->carry,
+					     d->carried);
+		else
+			o = canon_line(o, d->line_off, d->carry, d->carried);
+		if (out_done(d, start, o) < 0)
+			return -1;
+	}
+	/* hexdump prints nothing for nothing read from offset 0. */
+	if (d->total == 0 && d->start == 0)
+		return 0;
+	start = o = out_room(d, OFFSET_MAX + 1, &end);
+	if (o == NULL)
+		return -1;
+	o += put_offset(o, d->start + d->total);
+	*o++ = '\n';
+	return out_done(d, start, o);
+}
+
+/* ---- xxd ------------------------------------------------------------- */
+
+/*
+ * One line of K (1..cols) bytes: "OFFSET: " then the hex area, where byte
+ * i sits at column 2i + i/group (a blank between groups), padded to
+ * hex_width, then the ASCII column of K characters.
+ */
+static inline unsigned char *
+xxd_line(const struct dumper *d, unsigned char *o, uint64_t off,
+	 const unsigned char *b, size_t k)
+{
+	unsigned char *hex, *ascii;
+	size_t i;
+
+	o += put_offset(o, off);
+	o[0] = ':';
+	o[1] = ' ';
+	hex = o + 2;
+	memset(hex, ' ', d->hex_width);
+	for (i = 0; i < k; i++)
+		PUT_PAIR(hex + d->hex_col[i], b[i]);
+	ascii = hex + d->hex_width;
+	for (i = 0; i < k; i++)
+		ascii[i] = (unsigned char)ascii_of[b[i]];
+	ascii[k] = '\n';
+	return ascii + k + 1;
+}
+
+/* Group J of two bytes: four digits at column 5J. */
+#define XXD_GROUP2(hex, b, j) do { \
+	PUT_PAIR((hex) + 5 * (j), (b)[2 * (j)]); \
+	PUT_PAIR((hex) + 5 * (j) + 2, (b)[2 * (j) + 1]); \
+} while (0)
+
+/*
+ * The default layout (16 columns in groups of 2: hex_width 41), spelled
+ * out so that gcc unrolls it and the ASCII column goes 8 bytes at a time:
+ * under half the time of the general loop.
+ */
+static inline unsigned char *
+xxd_line16(unsigned char *o, uint64_t off, const unsigned char *b)
+{
+	unsigned char *hex;
+
+	o += put_offset(o, off);
+	o[0] = ':';
+	o[1] = ' ';
+	hex = o + 2;
+	memset(hex, ' ', 41);
+	XXD_GROUP2(hex, b, 0);
+	XXD_GROUP2(hex, b, 1);
+	XXD_GROUP2(hex, b, 2);
+	XXD_GROUP2(hex, b, 3);
+	XXD_GROUP2(hex, b, 4);
+	XXD_GROUP2(hex, b, 5);
+	XXD_GROUP2(hex, b, 6);
+	XXD_GROUP2(hex, b, 7);
+	put_ascii8(hex + 41, b);
+	put_ascii8(hex + 49, b + 8);
+	hex[57] = '\n';
+	return hex + 58;
+}
+
+static unsigned char *
+xxd_line_color(const struct dumper *d, unsigned char *o, uint64_t off,
+	       const unsigned char *b, size_t k)
+{
+	unsigned char *pad_end;
+	int cur = CLASS_NONE;
+	size_t i, shown;
+
+	o += put_offset(o, off);
+	*o++ = ':';
+	*o++ = ' ';
+	for (i = 0; i < k; i++) {
+		if (i > 0 && i % d->group == 0)
+			*o++ = ' ';
+		o = put_class(o, &cur, b[i]);
+		PUT_PAIR(o, b[i]);
+		o += 2;
+	}
+	o = put_reset(o, &cur);
+	/* Visible columns so far: 2k digits and a blank per group passed. */
+	shown = 2 * k + (k - 1) / d->group;
+	pad_end = o + (d->hex_width - shown);
+	while (o < pad_end)
+		*o++ = ' ';
+	for (i = 0; i < k; i++) {
+		o = put_class(o, &cur, b[i]);
+		*o++ = (unsigned char)ascii_of[b[i]];
+	}
+	o = put_reset(o, &cur);
+	*o++ = '\n';
+	return o;
+}
+
+static int
+xxd_lines(struct dumper *d, const unsigned char *p, size_t nlines)
+{
+	size_t cols = d->cols;
+	int fast16 = cols == 16 && d->group == 2 && !d->opts.color;
+	uint64_t off = d->line_off;
+
+	while (nlines > 0) {
+		unsigned char *end, *start, *o;
+
+		start = o = out_room(d, d->line_max, &end);
+		if (o == NULL)
+			return -1;
+		while (nlines > 0 && (size_t)(end - o) >= d->line_max) {
+			if (fast16)
+				o = xxd_line16(o, off, p);
+			else if (d->opts.color)
+				o = xxd_line_color(d, o, off, p, cols);
+			else
+				o = xxd_line(d, o, off, p, cols);
+			p += cols;
+			off += cols;
+			nlines--;
+		}
+		if (out_done(d, start, o) < 0)
+			return -1;
+	}
+	d->line_off = off;
+	return 0;
+}
+
+static int
+xxd_finish(struct dumper *d)
+{
+	unsigned char *end, *start, *o;
+
+	if (d->carried == 0)
+		return 0;
+	start = o = out_room(d, d->line_max, &end);
+	if (o == NULL)
+		return -1;
+	if (d->opts.color)
+		o = xxd_line_color(d, o, d->line_off, d->carry, d->carried);
+	else
+		o = xxd_line(d, o, d->line_off, d->carry, d->carried);
+	return out_done(d, start, o);
+}
+
+/* ---- line formats: the carry ----------------------------------------- */
+
+static int
+emit_lines(struct dumper *d, const unsigned char *p, size_t nlines)
+{
+	if (d->opts.format == DUMP_CANONICAL)
+		return canon_lines(d, p, nlines);
+	return xxd_lines(d, p, nlines);
+}
+
+/*
+ * Complete the carried line first, then format whole lines straight from
+ * P, and keep what is left for the next call.
+ */
+static int
+feed_lines(struct dumper *d, const unsigned char *p, size_t n)
+{
+	size_t cols = d->cols, full;
+
+	if (d->carried > 0) {
+		size_t k = cols - d->carried;
+
+		if (k > n)
+			k = n;
+		memcpy(d->carry + d->carried, p, k);
+		d->carried += k;
+		p += k;
+		n -= k;
+		if (d->carried < cols)
+			return 0;
+		if (emit_lines(d, d->carry, 1) < 0)
+			return -1;
+		d->carried = 0;
+	}
+	full = n / cols;
+	if (full > 0 && emit_lines(d, p, full) < 0)
+		return -1;
+	p += full * cols;
+	n -= full * cols;
+	memcpy(d->carry, p, n);
+	d->carried = n;
+	return 0;
+}
+
+/* ---- plain: xxd -p --------------------------------------------------- */
+
+/*
+ * A newline right after the cols-th byte of a line, as xxd writes it; with
+ * DUMP_COLS_NONE (xxd -p -c 0) no newline until the end.
+ */
+static int
+feed_plain(struct dumper *d, const unsigned char *p, size_t n)
+{
+	uint64_t cols = d->cols, col = d->col;
+	int unbroken = d->cols == DUMP_COLS_NONE;
+
+	while (n > 0) {
+		unsigned char *end, *start, *o;
+
+		start = o = out_room(d, 3, &end);
+		if (o == NULL)
+			return -1;
+		while (n > 0 && end - o >= 3) {
+			size_t seg = n, fit = (size_t)(end - o - 1) / 2, i;
+
+			if (!unbroken && seg > cols - col)
+				seg = (size_t)(cols - col);
+			if (seg > fit)
+				seg = fit;
+			/* Four at a time: gcc neither unrolls nor vectorises. */
+			for (i = 0; i + 4 <= seg; i += 4) {
+				PUT_PAIR(o + 2 * i, p[i]);
+				PUT_PAIR(o + 2 * i + 2, p[i + 1]);
+				PUT_PAIR(o + 2 * i + 4, p[i + 2]);
+				PUT_PAIR(o + 2 * i + 6, p[i + 3]);
+			}
+			for (; i < seg; i++)
+				PUT_PAIR(o + 2 * i, p[i]);
+			o += 2 * seg;
+			p += seg;
+			n -= seg;
+			col += seg;
+			if (!unbroken && col == cols) {
+				*o++ = '\n';
+				col = 0;
+			}
+		}
+		if (out_done(d, start, o) < 0)
+			return -1;
+	}
+	d->col = col;
+	return 0;
+}
+
+/* The same with colour runs; each line ends its run before the newline. */
+#define PLAIN_COLOR_UNIT (SGR_MAX + 2 + SGR_RESET_LEN + 1)
+
+static int
+feed_plain_color(struct dumper *d, const unsigned char *p, size_t n)
+{
+	int unbroken = d->cols == DUMP_COLS_NONE;
+
+	while (n > 0) {
+		unsigned char *end, *start, *o;
+
+		start = o = out_room(d, PLAIN_COLOR_UNIT, &end);
+		if (o == NULL)
+			return -1;
+		while (n > 0 && end - o >= PLAIN_COLOR_UNIT) {
+			o = put_class(o, &d->cur_class, *p);
+			PUT_PAIR(o, *p);
+			o += 2;
+			p++;
+			n--;
+			if (!unbroken && ++d->col == d->cols) {
+				o = put_reset(o, &d->cur_class);
+				*o++ = '\n';
+				d->col = 0;
+			}
+		}
+		if (out_done(d, start, o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+plain_finish(struct dumper *d)
+{
+	unsigned char tail[SGR_RESET_LEN + 1], *o = tail;
+
+	/* xxd -p ends a partial line; xxd -p -c 0 always ends its one line. */
+	if (d->col == 0 && d->cols != DUMP_COLS_NONE)
+		return 0;
+	o = put_reset(o, &d->cur_class);
+	*o++ = '\n';
+	return out_bytes(d, tail, (size_t)(o - tail));
+}
+
+/* ---- c: xxd -i ------------------------------------------------------- */
+
+/*
+ * The variable name xxd derives from FILE as given: "__" before a leading
+ * digit, every byte but an ASCII letter or digit turned into '_' (xxd runs
+ * in the C locale, so each byte of a UTF-8 character becomes one '_').
+ * Written to DST (room for strlen(name) + 2 bytes); returns the length.
+ */
+static size_t
+put_c_name(unsigned char *dst, const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n = 0;
+
+	if (*s >= '0' && *s <= '9') {
+		dst[n++] = '_';
+		dst[n++] = '_';
+	}
+	for (; *s != '\0'; s++) {
+		int alnum = (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z')
+			    || (*s >= 'A' && *s <= 'Z');
+
+		dst[n++] = alnum ? *s : '_';
+	}
+	return n;
+}
+
+/* "PREFIX NAME SUFFIX", NAME as xxd derives it; for header and trailer. */
+static int
+put_c_decl(struct dumper *d, const char *prefix, const char *suffix,
+	   const unsigned char *tail, size_t tail_len)
+{
+	size_t plen = strlen(prefix), slen = strlen(suffix);
+	size_t cap = plen + strlen(d->opts.name) + 2 + slen + tail_len;
+	unsigned char *line = malloc(cap), *o;
+	int rc;
+
+	if (line == NULL) {
+		d->failed = 1;
+		if (d->out->err == 0)
+			d->out->err = ENOMEM;
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(line, prefix, plen);
+	o = line + plen;
+	o += put_c_name(o, d->opts.name);
+	memcpy(o, suffix, slen);
+	o += slen;
+	if (tail_len > 0)
+		memcpy(o, tail, tail_len);
+	o += tail_len;
+	rc = out_bytes(d, line, (size_t)(o - line));
+	free(line);
+	return rc;
+}
+
+static int
+c_begin(struct dumper *d)
+{
+	d->began = 1;
+	if (d->opts.name == NULL)
+		return 0;
+	return put_c_decl(d, "unsigned char ", "[] = {\n", NULL, 0);
+}
+
+/*
+ * "  0xhh" for the first byte, ",\n  0xhh" for the first of a line,
+ * ", 0xhh" for the others.  d->col counts the bytes on the current line;
+ * it is 0 only before the first byte.
+ */
+#define C_UNIT 8
+
+static int
+feed_c(struct dumper *d, const unsigned char *p, size_t n)
+{
+	uint64_t cols = d->cols, col = d->col;
+
+	if (!d->began && c_begin(d) < 0)
+		return -1;
+	while (n > 0) {
+		unsigned char *end, *start, *o;
+
+		start = o = out_room(d, C_UNIT, &end);
+		if (o == NULL)
+			return -1;
+		while (n > 0 && end - o >= C_UNIT) {
+			size_t seg, fit, i;
+
+			if (col == 0 || col == cols) {
+				if (col == 0) {
+					memcpy(o, "  0x", 4);
+					o += 4;
+				} else {
+					memcpy(o, ",\n  0x", 6);
+					o += 6;
+				}
+				PUT_PAIR(o, *p);
+				o += 2;
+				p++;
+				n--;
+				col = 1;
+				continue;
+			}
+			seg = n;
+			if (seg > cols - col)
+				seg = (size_t)(cols - col);
+			fit = (size_t)(end - o) / 6;
+			if (seg > fit)
+				seg = fit;
+			/* Four at a time, as in feed_plain. */
+			for (i = 0; i + 4 <= seg; i += 4) {
+				memcpy(o, ", 0x", 4);
+				PUT_PAIR(o + 4, p[i]);
+				memcpy(o + 6, ", 0x", 4);
+				PUT_PAIR(o + 10, p[i + 1]);
+				memcpy(o + 12, ", 0x", 4);
+				PUT_PAIR(o + 16, p[i + 2]);
+				memcpy(o + 18, ", 0x", 4);
+				PUT_PAIR(o + 22, p[i + 3]);
+				o += 24;
+			}
+			for (; i < seg; i++) {
+				memcpy(o, ", 0x", 4);
+				PUT_PAIR(o + 4, p[i]);
+				o += 6;
+			}
+			p += seg;
+			n -= seg;
+			col += seg;
+		}
+		if (out_done(d, start, o) < 0)
+			return -1;
+	}
+	d->col = col;
+	return 0;
+}
+
+static int
+c_finish(struct dumper *d)
+{
+	unsigned char tail[32], *o = tail;
+
+	if (!d->began && c_begin(d) < 0)
+		return -1;
+	if (d->total > 0 && out_bytes(d, "\n", 1) < 0)
+		return -1;
+	if (d->opts.name == NULL)
+		return 0;
+	if (out_bytes(d, "};\n", 3) < 0)
+		return -1;
+	/* The exact count: xxd prints an int, wrong past 2 GiB. */
+	o += put_decimal(o, d->total);
+	*o++ = ';';
+	*o++ = '\n';
+	return put_c_decl(d, "unsigned int ", "_len = ", tail,
+			  (size_t)(o - tail));
+}
+
+/* ---- the interface --------------------------------------------------- */
+
+int
+dump_parse_format(const char *name, enum dump_format *out)
+{
+	static const struct {
+		const char *name;
+		enum dump_format format;
+	} names[] = {
+		{ "canonical", DUMP_CANONICAL },
+		{ "xxd", DUMP_XXD },
+		{ "plain", DUMP_PLAIN },
+		{ "c", DUMP_C },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i].name) == 0) {
+			*out = names[i].format;
+			return 0;
+		}
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * What xxd 2022-01-14 does, and what we do:
+ *   -c 0           the default (16, or 12 for -i); -p: one unbroken line
+ *                  (DUMP_COLS_NONE here, since 0 means the default)
+ *   -c 300         xxd: "invalid number of columns (max. 256)"; -p and -i
+ *                  take any int, so plain and c take up to INT_MAX
+ *   -g 0, -g > -c  one group per line
+ *   -g 3, -c 7     any group size, not only powers of 2 (only -e wants those)
+ *   -g -1          xxd quietly takes the default; we reject a negative group
+ *   -g with -p/-i  ignored by xxd, and here
+ */
+int
+dump_check_opts(const struct dump_opts *opts, const char **why)
+{
+	if (opts->group < -1) {
+		*why = "the group size must not be negative";
+		return -1;
+	}
+	switch (opts->format) {
+	case DUMP_CANONICAL:
+		if (opts->cols != 0 || opts->group != -1) {
+			*why = "-c and -g do not apply to the canonical format";
+			return -1;
+		}
+		return 0;
+	case DUMP_XXD:
+		if (opts->cols > DUMP_XXD_COLS_MAX) {
+			*why = "invalid number of columns (max. 256)";
+			return -1;
+		}
+		return 0;
+	case DUMP_PLAIN:
+		if (opts->cols == DUMP_COLS_NONE)
+			return 0;
+		/* FALLTHROUGH */
+	case DUMP_C:
+		if (opts->cols > DUMP_COLS_MAX) {
+			*why = "invalid number of columns (max. 2147483647)";
+			return -1;
+		}
+		return 0;
+	}
+	*why = "unknown dump format";
+	return -1;
+}
+
+int
+dumper_init(struct dumper *d, const struct dump_opts *opts, uint64_t start,
+	    struct outbuf *out)
+{
+	const char *why;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	if (dump_check_opts(opts, &why) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	d->opts = *opts;
+	d->out = out;
+	d->offset = start;
+	d->start = start;
+	d->line_off = start;
+	d->cur_class = CLASS_NONE;
+
+	switch (opts->format) {
+	case DUMP_CANONICAL:
+		d->cols = CANON_COLS;
+		d->line_max = OFFSET_MAX + CANON_TAIL;
+		if (opts->color)
+			d->line_max += 2 * CANON_COLS * SGR_MAX
+				       + 2 * SGR_RESET_LEN;
+		break;
+	case DUMP_XXD:
+		d->cols = opts->cols != 0 ? opts->cols : 16;
+		d->group = opts->group < 0 ? 2 : (unsigned)opts->group;
+		if (d->group == 0 || d->group > d->cols)
+			d->group = d->cols;
+		/* Digits, a blank between groups, and two before the ASCII. */
+		d->hex_width = 2 * d->cols + (d->cols - 1) / d->group + 2;
+		d->hex_col = malloc(d->cols * sizeof(d->hex_col[0]));
+		if (d->hex_col == NULL)
+			goto nomem;
+		for (i = 0; i < d->cols; i++)
+			d->hex_col[i] = (unsigned short)(2 * i + i / d->group);
+		d->line_max = OFFSET_MAX + 2 + d->hex_width + d->cols + 1;
+		if (opts->color)
+			d->line_max += 2 * d->cols * SGR_MAX
+				       + 2 * SGR_RESET_LEN;
+		break;
+	case DUMP_PLAIN:
+		d->cols = opts->cols != 0 ? opts->cols : 30;
+		d->line_max = PLAIN_COLOR_UNIT;
+		break;
+	case DUMP_C:
+		d->cols = opts->cols != 0 ? opts->cols : 12;
+		d->line_max = C_UNIT;
+		/* Source code: never coloured. */
+		d->opts.color = 0;
+		break;
+	}
+	if (opts->format == DUMP_CANONICAL || opts->format == DUMP_XXD) {
+		d->carry = malloc(d->cols);
+		if (d->carry == NULL)
+			goto nomem;
+	}
+	/* An outbuf smaller than one line: lines go through d->spill. */
+	if (out->cap < d->line_max) {
+		d->spill = malloc(d->line_max);
+		if (d->spill == NULL)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	dumper_free(d);
+	errno = ENOMEM;
+	return -1;
+}
+
+/* The errno of the failed output, for every call after it. */
+static int
+failed(const struct dumper *d)
+{
+	errno = d->out->err != 0 ? d->out->err : EIO;
+	return -1;
+}
+
+int
+dumper_feed(struct dumper *d, const unsigned char *p, size_t n)
+{
+	int rc;
+
+	if (d->failed)
+		return failed(d);
+	if (n == 0)
+		return 0;
+	switch (d->opts.format) {
+	case DUMP_PLAIN:
+		rc = d->opts.color ? feed_plain_color(d, p, n)
+				   : feed_plain(d, p, n);
+		break;
+	case DUMP_C:
+		rc = feed_c(d, p, n);
+		break;
+	default:
+		rc = feed_lines(d, p, n);
+		break;
+	}
+	if (rc < 0)
+		return failed(d);
+	d->total += n;
+	d->offset += n;
+	return 0;
+}
+
+int
+dumper_finish(struct dumper *d)
+{
+	int rc;
+
+	if (d->failed)
+		return failed(d);
+	switch (d->opts.format) {
+	case DUMP_CANONICAL:
+		rc = canon_finish(d);
+		break;
+	case DUMP_XXD:
+		rc = xxd_finish(d);
+		break;
+	case DUMP_PLAIN:
+		rc = plain_finish(d);
+		break;
+	default:
+		rc = c_finish(d);
+		break;
+	}
+	if (rc < 0 || outbuf_flush(d->out) < 0) {
+		d->failed = 1;
+		return failed(d);
+	}
+	d->carried = 0;
+	return 0;
+}
+
+void
+dumper_free(struct dumper *d)
+{
+	free(d->hex_col);
+	free(d->carry);
+	free(d->spill);
+	d->hex_col = NULL;
+	d->carry = NULL;
+	d->spill = NULL;
+}

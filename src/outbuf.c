@@ -1,0 +1,146 @@
+/*
+ * outbuf.c - a big output buffer drained with write(2).
+ *
+ * The dump formatters produce several times more bytes than they read, so
+ * the cost of output matters: one write(2) per OUTBUF_SIZE bytes, no stdio,
+ * no per-line calls.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outbuf.h"
+
+int
+outbuf_init(struct outbuf *ob, int fd, size_t cap)
+{
+	if (cap == 0)
+		cap = OUTBUF_SIZE;
+	memset(ob, 0, sizeof(*ob));
+	ob->buf = malloc(cap);
+	if (ob->buf == NULL) {
+		ob->fd = -1;
+		errno = ENOMEM;
+		return -1;
+	}
+	ob->fd = fd;
+	ob->cap = cap;
+	ob->write_fn = write;
+	return 0;
+}
+
+/* Remember the first failure; every later call reports the same errno. */
+static int
+fail(struct outbuf *ob, int e)
+{
+	if (ob->err == 0)
+		ob->err = e;
+	errno = ob->err;
+	return -1;
+}
+
+/*
+ * Write all N bytes of P to the descriptor.  A write may be cut short by a
+ * signal (EINTR, or a partial count) or by a full non-blocking pipe
+ * (EAGAIN): then wait until the descriptor takes more and go on.
+ */
+static int
+write_all(struct outbuf *ob, const unsigned char *p, size_t n)
+{
+	/* An outbuf set up by hand, not by outbuf_init, has no write_fn. */
+	ssize_t (*write_fn)(int, const void *, size_t) =
+		ob->write_fn != NULL ? ob->write_fn : write;
+
+	while (n > 0) {
+		ssize_t w = write_fn(ob->fd, p, n);
+
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (w == 0) {
+			/* write(2) never returns 0 for n > 0; do not spin. */
+			return fail(ob, EIO);
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			struct pollfd pfd;
+
+			pfd.fd = ob->fd;
+			pfd.events = POLLOUT;
+			pfd.revents = 0;
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				return fail(ob, errno);
+		} else if (errno != EINTR) {
+			return fail(ob, errno);
+		}
+	}
+	return 0;
+}
+
+int
+outbuf_flush(struct outbuf *ob)
+{
+	if (ob->err != 0)
+		return fail(ob, ob->err);
+	if (ob->len == 0)
+		return 0;
+	if (write_all(ob, ob->buf, ob->len) < 0)
+		return -1;
+	ob->len = 0;
+	return 0;
+}
+
+unsigned char *
+outbuf_reserve(struct outbuf *ob, size_t n)
+{
+	if (ob->err != 0) {
+		fail(ob, ob->err);
+		return NULL;
+	}
+	if (n > ob->cap) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (n > ob->cap - ob->len && outbuf_flush(ob) < 0)
+		return NULL;
+	return ob->buf + ob->len;
+}
+
+int
+outbuf_write(struct outbuf *ob, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	if (ob->err != 0)
+		return fail(ob, ob->err);
+	if (n <= ob->cap - ob->len) {
+		memcpy(ob->buf + ob->len, s, n);
+		ob->len += n;
+		return 0;
+	}
+	/* Top up the buffer, drain it, then write big pieces directly. */
+	if (ob->len > 0) {
+		size_t k = ob->cap - ob->len;
+
+		memcpy(ob->buf + ob->len, s, k);
+		ob->len += k;
+		s += k;
+		n -= k;
+		if (outbuf_flush(ob) < 0)
+			return -1;
+	}
+	if (n >= ob->cap)
+		return write_all(ob, s, n);
+	memcpy(ob->buf, s, n);
+	ob->len = n;
+	return 0;
+}
+
+void
+outbuf_free(struct outbuf *ob)
+{
+	free(ob->buf);
+	ob->buf = NULL;
+	ob->len = 0;
+	ob->cap = 0;
+}

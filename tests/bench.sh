@@ -1,0 +1,248 @@
+#!/bin/sh
+# bench.sh - time mmtool against the tools it replaces.
+#
+#   sh tests/bench.sh /abs/path/to/mmtool      (make bench does this)
+#
+# Makes its own files in a temporary directory (64 MiB and 256 MiB of
+# random bytes), checks that mmtool prints what the references print, then
+# times each command (best of RUNS runs, output to /dev/null) and prints a
+# table with ratios and the targets.  Only the references installed are
+# timed.  A reference slower than SLOW seconds runs once.
+#
+# Environment: RUNS (default 5), SLOW (default 2), BENCH_DIR (where the
+# temporary directory goes; default TMPDIR or /tmp).
+#
+# Later benches (find, patch) go in the marked functions near the end.
+set -u
+
+MMTOOL=${1:?usage: sh tests/bench.sh /abs/path/to/mmtool}
+RUNS=${RUNS:-5}
+SLOW=${SLOW:-2}
+LC_ALL=C
+export LC_ALL
+
+work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/mmtool-bench.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---- clocks ---------------------------------------------------------------
+
+# Wall-clock seconds of `sh -c "$1"`: date +%s%N where it counts in
+# nanoseconds (GNU), else the POSIX time utility (10 ms resolution).
+if [ "$(date +%N 2>/dev/null)" != "%N" ] && [ -n "$(date +%N 2>/dev/null)" ] \
+   && date +%N | grep -q '^[0-9][0-9]*$'; then
+	clock="date"
+elif (time -p true) >/dev/null 2>&1; then
+	clock="time"
+else
+	echo "bench: no clock (neither date +%N nor time -p)" >&2
+	exit 2
+fi
+
+elapsed() {
+	if [ "$clock" = date ]; then
+		start=$(date +%s%N)
+		sh -c "$1"
+		end=$(date +%s%N)
+		awk -v ns=$((end - start)) 'BEGIN { printf "%.4f\n", ns / 1e9 }'
+	else
+		{ time -p sh -c "$1" 2>/dev/null; } 2>&1 |
+			awk '$1 == "real" { print $2 }'
+	fi
+}
+
+# The best of RUNS runs of CMD (a shell command that sends its output
+# where it wants); once only if a run takes over SLOW seconds.
+best_time() {
+	best=
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		t=$(elapsed "$1")
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$t
+		fi
+		awk -v a="$t" -v s="$SLOW" 'BEGIN { exit !(a > s) }' && break
+		i=$((i + 1))
+	done
+	echo "$best"
+}
+
+# ---- files ----------------------------------------------------------------
+
+# N MiB of random bytes in FILE.
+make_random() {
+	dd if=/dev/urandom of="$1" bs=1048576 count="$2" 2>/dev/null || {
+		echo "bench: cannot write $1" >&2
+		exit 2
+	}
+}
+
+mid=$work/random64m
+big=$work/random256m
+small=$work/random4m
+make_random "$mid" 64
+make_random "$big" 256
+dd if="$mid" of="$small" bs=1048576 count=4 2>/dev/null
+
+# ---- does mmtool hexdump work, and print what the references print? -------
+
+mm_ok=1
+if ! "$MMTOOL" hexdump "$small" >/dev/null 2>"$work/err"; then
+	echo "bench: '$MMTOOL hexdump' does not work yet:" >&2
+	cat "$work/err" >&2
+	mm_ok=0
+fi
+
+# check LABEL "MMTOOL ARGS" "REFERENCE CMD": compare on the 4 MiB file.
+check() {
+	have "${3%% *}" || return 0
+	# shellcheck disable=SC2086
+	"$MMTOOL" hexdump $2 "$small" >"$work/got" 2>/dev/null
+	sh -c "$3 '$small'" >"$work/want" 2>/dev/null
+	if cmp -s "$work/got" "$work/want"; then
+		echo "same output as $3: $1"
+	else
+		echo "DIFFERENT OUTPUT from $3: $1"
+		mismatch=1
+	fi
+}
+
+mismatch=0
+if [ "$mm_ok" = 1 ]; then
+	echo "== output (4 MiB random)"
+	check canonical "" "hexdump -C"
+	check xxd "-f xxd" "xxd"
+	check plain "-f plain" "xxd -p"
+	# xxd -i names the array after the path it was given.
+	have xxd && {
+		"$MMTOOL" hexdump -f c "$small" >"$work/got" 2>/dev/null
+		xxd -i "$small" >"$work/want"
+		if cmp -s "$work/got" "$work/want"; then
+			echo "same output as xxd -i: c"
+		else
+			echo "DIFFERENT OUTPUT from xxd -i: c"
+			mismatch=1
+		fi
+	}
+fi
+
+# ---- timing ---------------------------------------------------------------
+
+# results: one line per timed command, "KEY SECONDS".
+results=$work/results
+: >"$results"
+
+# timed KEY CMD: time CMD (if its program is installed) and note it.
+timed() {
+	prog=${2%% *}
+	[ "${prog#/}" != "$prog" ] || have "$prog" || return 0
+	printf '  %-44s' "$(echo "$2" | sed "s|$work/||g")"
+	t=$(best_time "$2 >/dev/null 2>&1")
+	printf ' %8.3f s\n' "$t"
+	echo "$1 $t" >>"$results"
+}
+
+result() { awk -v k="$1" '$1 == k { print $2 }' "$results"; }
+
+bench_hexdump() {
+	echo "== hexdump of 64 MiB of random bytes, best of $RUNS, to /dev/null"
+	if [ "$mm_ok" = 1 ]; then
+		timed mm.canonical "$MMTOOL hexdump $mid"
+		timed mm.xxd "$MMTOOL hexdump -f xxd $mid"
+		timed mm.plain "$MMTOOL hexdump -f plain $mid"
+		timed mm.c "$MMTOOL hexdump -f c $mid"
+	fi
+	timed ref.xxd "xxd $mid"
+	timed ref.plain "xxd -p $mid"
+	timed ref.c "xxd -i $mid"
+	timed ref.hexdump "hexdump -C $mid"
+	timed ref.od "od -Ax -tx1z $mid"
+	timed ref.hexyl "hexyl $mid"
+}
+
+# Through a pipe: does mmtool keep a reader as busy as cat of the same bytes?
+bench_pipe() {
+	[ "$mm_ok" = 1 ] || return 0
+	src=$big
+	# The dump of 256 MiB takes about 1.3 GB; fall back to 64 MiB if tight.
+	avail=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+	if [ "${avail:-0}" -lt 3000000 ]; then
+		src=$mid
+	fi
+	"$MMTOOL" hexdump "$src" >"$work/dump" || return 0
+	size=$(($(wc -c <"$src") >> 20))
+	echo "== through a pipe ($size MiB file, $(($(wc -c <"$work/dump") >> 20)) MiB of dump)"
+	timed mm.pipe "$MMTOOL hexdump $src | cat"
+	timed cat.pipe "cat $work/dump | cat"
+	rm -f "$work/dump"
+}
+
+# Peak resident memory of mmtool dumping 256 MiB: it maps a window at a
+# time, so this must stay small whatever the file's size.
+peak_rss() {
+	rss=n/a
+	if [ "$mm_ok" = 1 ] && [ -x /usr/bin/time ] &&
+	   /usr/bin/time -f %M -o "$work/rss" true 2>/dev/null; then
+		/usr/bin/time -f %M -o "$work/rss" "$MMTOOL" hexdump "$big" \
+			>/dev/null 2>&1 && rss="$(tail -n 1 "$work/rss") KiB"
+	fi
+	echo "$rss"
+}
+
+# ---- later benches: add them here -------------------------------------------
+
+# bench_find: time `mmtool find` against grep -c / a reference (phase 2+).
+bench_find() {
+	:
+}
+
+# bench_patch: time `mmtool patch` of an edited dump against xxd -r (phase 2+).
+bench_patch() {
+	:
+}
+
+# ---- run and report -------------------------------------------------------
+
+bench_hexdump
+bench_pipe
+bench_find
+bench_patch
+rss=$(peak_rss)
+
+# row LABEL MMKEY REFKEY REFNAME TARGET: one line of the table.
+row() {
+	mm=$(result "$2")
+	ref=$(result "$3")
+	[ -n "$ref" ] || return 0
+	if [ -z "$mm" ]; then
+		printf '%-10s %9s   %-16s %8.3f s %9s %9s\n' "$1" "-" "$4" "$ref" "-" "$5"
+		return 0
+	fi
+	awk -v l="$1" -v mm="$mm" -v ref="$ref" -v name="$4" -v target="$5" 'BEGIN {
+		# A run too fast for the clock counts as one tick.
+		if (mm <= 0) mm = 0.0001
+		ratio = ref / mm
+		want = target; sub(/^>=/, "", want); sub(/x$/, "", want)
+		mark = target == "" ? "" : (ratio >= want + 0 ? "ok" : "MISSED")
+		printf "%-10s %7.3f s   %-16s %8.3f s %8.1fx %9s %s\n",
+		       l, mm, name, ref, ratio, target, mark
+	}'
+}
+
+echo
+echo "mmtool hexdump, 64 MiB random, best of $RUNS ($clock clock; $(nproc 2>/dev/null || echo "?") CPUs)"
+printf '%-10s %9s   %-16s %10s %9s %9s\n' format mmtool reference "ref time" ratio target
+row canonical mm.canonical ref.xxd "xxd" ">=10x"
+row canonical mm.canonical ref.hexdump "hexdump -C" ">=100x"
+row canonical mm.canonical ref.od "od -Ax -tx1z" ""
+row canonical mm.canonical ref.hexyl "hexyl" ""
+row xxd mm.xxd ref.xxd "xxd" ">=10x"
+row plain mm.plain ref.plain "xxd -p" ">=10x"
+row c mm.c ref.c "xxd -i" ">=20x"
+row pipe mm.pipe cat.pipe "cat dump | cat" ""
+echo "peak RSS of mmtool hexdump of 256 MiB: $rss"
+[ "$mismatch" = 0 ] || echo "WARNING: mmtool's output differs from a reference (see above)"
+[ "$mm_ok" = 1 ] || { echo "mmtool hexdump did not run: only references timed"; exit 1; }
+exit 0
