@@ -1,0 +1,206 @@
+/*
+ * dumpline.c - one line of an xxd or hexdump -C dump (see dumpline.h).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dumpline.h"
+
+/* Largest offset, and end of a line's bytes: a file's size is an off_t. */
+#define DUMPLINE_LIMIT ((uint64_t)INT64_MAX)
+
+/* The value of each hex digit, -1 for any other byte: a table, since the
+ * parser looks at every character of a dump that may be a gigabyte. */
+#define HEX_ROW_NONE -1, -1, -1, -1, -1, -1, -1, -1, \
+		     -1, -1, -1, -1, -1, -1, -1, -1
+static const signed char hex_table[256] = {
+	HEX_ROW_NONE, HEX_ROW_NONE, HEX_ROW_NONE,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	HEX_ROW_NONE,
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	HEX_ROW_NONE,
+	HEX_ROW_NONE, HEX_ROW_NONE, HEX_ROW_NONE, HEX_ROW_NONE,
+	HEX_ROW_NONE, HEX_ROW_NONE, HEX_ROW_NONE, HEX_ROW_NONE
+};
+
+#define hex_value(c) hex_table[(unsigned char)(c)]
+
+/* What may trail a line: blanks, tabs, and the CR of a CRLF file. */
+static int is_trailing(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* 1 if S[I..N) holds nothing but trailing blanks. */
+static int rest_is_blank(const unsigned char *s, size_t i, size_t n)
+{
+	while (i < n && is_trailing(s[i]))
+		i++;
+	return i == n;
+}
+
+static int fail(struct dumpline *dl, size_t col, const char *phrase,
+		const char **why)
+{
+	dl->column = col + 1;
+	if (why != NULL)
+		*why = phrase;
+	errno = EINVAL;
+	return -1;
+}
+
+/* Store the K (even) digits at S as K/2 bytes at OUT. */
+static void decode_pairs(const unsigned char *s, size_t k, unsigned char *out)
+{
+	for (size_t i = 0; i < k; i += 2)
+		*out++ = (unsigned char)(hex_value(s[i]) << 4 |
+					 hex_value(s[i + 1]));
+}
+
+/*
+ * The hex area of an xxd line, from S[I] (just after "OFFSET:").  Groups
+ * are separated by exactly one blank; two blanks start the ASCII column,
+ * which is never read, since it may hold anything, hex-looking text and
+ * runs of blanks included.
+ */
+static int parse_xxd(const unsigned char *s, size_t i, size_t n,
+		     unsigned char *out, struct dumpline *dl,
+		     const char **why)
+{
+	size_t len = 0;
+
+	if (i < n && s[i] == ' ')
+		i++;
+	for (;;) {
+		size_t g = i;
+
+		while (i < n && hex_value(s[i]) >= 0)
+			i++;
+		if (i == g) {
+			/* Only the first group can be missing: later ones
+			 * are entered only on a hex digit. */
+			if (i == n || s[i] == ' ' || is_trailing(s[i]))
+				return fail(dl, i, "no hex bytes after the "
+					    "offset", why);
+			return fail(dl, i, "invalid hex digit", why);
+		}
+		if (i < n && !is_trailing(s[i]))
+			return fail(dl, i, "invalid hex digit", why);
+		if ((i - g) % 2 != 0)
+			return fail(dl, i - 1, "half a byte (odd number of "
+				    "hex digits)", why);
+		decode_pairs(s + g, i - g, out + len);
+		len += (i - g) / 2;
+		if (i == n)
+			break;
+		/* One blank and a digit: the next group.  Anything else
+		 * ends the hex area: two blanks (the ASCII column) or the
+		 * blanks that trail the line. */
+		if (s[i] == ' ' && i + 1 < n && hex_value(s[i + 1]) >= 0) {
+			i++;
+			continue;
+		}
+		if (s[i] == ' ' && i + 1 < n && s[i + 1] == ' ')
+			break;
+		if (rest_is_blank(s, i, n))
+			break;
+		return fail(dl, s[i] == ' ' ? i + 1 : i, "invalid hex digit",
+			    why);
+	}
+	dl->len = len;
+	return 0;
+}
+
+/*
+ * The hex area of a hexdump -C line, from S[I] (after "OFFSET  "): bytes
+ * of two digits apart, up to the '|' that opens the ASCII column.
+ */
+static int parse_canonical(const unsigned char *s, size_t i, size_t n,
+			   unsigned char *out, struct dumpline *dl,
+			   const char **why)
+{
+	size_t len = 0;
+
+	for (;;) {
+		size_t t;
+
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == n || s[i] == '|' || rest_is_blank(s, i, n))
+			break;
+		t = i;
+		while (i < n && hex_value(s[i]) >= 0)
+			i++;
+		if (i == t || (i < n && !is_trailing(s[i]) && s[i] != '|'))
+			return fail(dl, i, "invalid hex digit", why);
+		if (i - t == 1)
+			return fail(dl, t, "half a byte (one hex digit)",
+				    why);
+		if (i - t > 2)
+			return fail(dl, t + 2, "more than two hex digits in "
+				    "a byte", why);
+		decode_pairs(s + t, 2, out + len);
+		len++;
+	}
+	if (len == 0)
+		return fail(dl, i, "no hex bytes after the offset", why);
+	dl->len = len;
+	return 0;
+}
+
+int dumpline_parse(const char *line, size_t n, unsigned char *out,
+		   struct dumpline *dl, const char **why)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	uint64_t off = 0;
+	size_t i = 0;
+	int d, rc;
+
+	memset(dl, 0, sizeof(*dl));
+	if (rest_is_blank(s, 0, n)) {
+		dl->kind = DUMPLINE_BLANK;
+		return 0;
+	}
+	if (s[0] == '*') {
+		if (!rest_is_blank(s, 1, n))
+			return fail(dl, 1, "text after '*'", why);
+		dl->kind = DUMPLINE_STAR;
+		return 0;
+	}
+	if (is_trailing(s[0]))
+		return fail(dl, 0, "line starts with a blank", why);
+	if (hex_value(s[0]) < 0)
+		return fail(dl, 0, "not a dump line (no hexadecimal offset)",
+			    why);
+	for (; i < n && (d = hex_value(s[i])) >= 0; i++) {
+		if (off > (DUMPLINE_LIMIT - (uint64_t)d) / 16)
+			return fail(dl, i, "offset larger than 2^63-1", why);
+		off = off * 16 + (uint64_t)d;
+	}
+	dl->offset = off;
+	if (rest_is_blank(s, i, n)) {
+		dl->kind = DUMPLINE_END;
+		dl->layout = DUMPLINE_CANONICAL;
+		return 0;
+	}
+	if (s[i] == ':') {
+		dl->layout = DUMPLINE_XXD;
+		rc = parse_xxd(s, i + 1, n, out, dl, why);
+	} else if (s[i] == ' ' && i + 1 < n && s[i + 1] == ' ') {
+		dl->layout = DUMPLINE_CANONICAL;
+		rc = parse_canonical(s, i + 2, n, out, dl, why);
+	} else if (s[i] == ' ') {
+		return fail(dl, i, "expected ':' or two blanks after the "
+			    "offset", why);
+	} else {
+		return fail(dl, i, "invalid character in the offset", why);
+	}
+	if (rc < 0)
+		return -1;
+	if (dl->len > DUMPLINE_LIMIT - off)
+		return fail(dl, 0, "bytes pass offset 2^63-1", why);
+	dl->kind = DUMPLINE_DATA;
+	return 0;
+}

@@ -1,0 +1,455 @@
+/*
+ * test_dumpline.c - the dump-line parser patch reads dumps with
+ * (dumpline.h): every xxd layout, hexdump -C, the lines that carry no
+ * bytes, offsets past 4 GiB and at 2^63-1, and malformed lines, which must
+ * fail with the right phrase at the right column.
+ *
+ * Beware trigraphs in string literals under -std=c99: "??" followed by
+ * = ( / ) ' < ! > or - is rewritten by the compiler.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dumpline.h"
+
+/* Parse LINE (a C string) and expect a DATA line of LAYOUT. */
+static void data_ok(const char *line, enum dumpline_layout layout,
+		    uint64_t off, const char *want, size_t len)
+{
+	unsigned char out[4096];
+	struct dumpline dl;
+	const char *why = NULL;
+
+	if (dumpline_parse(line, strlen(line), out, &dl, &why) != 0)
+		fail_msg("'%s': %s at column %zu", line, why, dl.column);
+	assert_null(why);
+	assert_int_equal(dl.kind, DUMPLINE_DATA);
+	assert_int_equal(dl.layout, layout);
+	assert_true(dl.offset == off);
+	assert_int_equal(dl.len, len);
+	assert_memory_equal(out, want, len);
+}
+
+/* Parse LINE and expect a line without bytes of KIND. */
+static void nodata_ok(const char *line, enum dumpline_kind kind,
+		      uint64_t off)
+{
+	unsigned char out[4096];
+	struct dumpline dl;
+	const char *why = NULL;
+
+	if (dumpline_parse(line, strlen(line), out, &dl, &why) != 0)
+		fail_msg("'%s': %s at column %zu", line, why, dl.column);
+	assert_int_equal(dl.kind, kind);
+	if (kind == DUMPLINE_END)
+		assert_true(dl.offset == off);
+}
+
+/* Parse LINE and expect failure with WHY starting WANT at column COL. */
+static void bad(const char *line, const char *want, size_t col)
+{
+	unsigned char out[4096];
+	struct dumpline dl;
+	const char *why = NULL;
+
+	errno = 0;
+	if (dumpline_parse(line, strlen(line), out, &dl, &why) == 0)
+		fail_msg("'%s' parsed (kind %d, %zu bytes)", line,
+			 (int)dl.kind, dl.len);
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(why);
+	if (strncmp(why, want, strlen(want)) != 0)
+		fail_msg("'%s': got '%s', want '%s'", line, why, want);
+	if (col != 0 && dl.column != col)
+		fail_msg("'%s': column %zu, want %zu", line, dl.column, col);
+}
+
+static const char hello[] = "Hello, world 0123456789abcdef\x00\x01\xff"
+			    " more text here";
+
+static void test_xxd_default(void **state)
+{
+	(void)state;
+	data_ok("00000000: 4865 6c6c 6f2c 2077 6f72 6c64 2030 3132  "
+		"Hello, world 012", DUMPLINE_XXD, 0, hello, 16);
+	data_ok("00000010: 3334 3536 3738 3961 6263 6465 6600 01ff  "
+		"3456789abcdef...", DUMPLINE_XXD, 16, hello + 16, 16);
+}
+
+static void test_xxd_partial_last_line(void **state)
+{
+	(void)state;
+	/* The padding and the ASCII column (which starts with a blank). */
+	data_ok("00000020: 206d 6f72 6520 7465 7874 2068 6572 65     "
+		"more text here", DUMPLINE_XXD, 32, hello + 32, 15);
+	data_ok("00000020: 20", DUMPLINE_XXD, 32, " ", 1);
+}
+
+static void test_xxd_g0(void **state)
+{
+	(void)state;
+	data_ok("00000000: 48656c6c6f2c20776f726c6420303132  "
+		"Hello, world 012", DUMPLINE_XXD, 0, hello, 16);
+	data_ok("00000020: 206d6f726520746578742068657265     "
+		"more text here", DUMPLINE_XXD, 32, hello + 32, 15);
+}
+
+static void test_xxd_c7_g3(void **state)
+{
+	(void)state;
+	data_ok("00000000: 48656c 6c6f2c 20  Hello, ", DUMPLINE_XXD, 0,
+		hello, 7);
+	data_ok("0000001c: 660001 ff206d 6f  f... mo", DUMPLINE_XXD, 0x1c,
+		hello + 0x1c, 7);
+	data_ok("0000002a: 206865 7265        here", DUMPLINE_XXD, 0x2a,
+		hello + 0x2a, 5);
+}
+
+static void test_xxd_c32_g4(void **state)
+{
+	(void)state;
+	data_ok("00000000: 48656c6c 6f2c2077 6f726c64 20303132 33343536 "
+		"37383961 62636465 660001ff  Hello, world 0123456789abcdef...",
+		DUMPLINE_XXD, 0, hello, 32);
+	data_ok("00000020: 206d6f72 65207465 78742068 657265              "
+		"                            more text here", DUMPLINE_XXD, 32,
+		hello + 32, 15);
+}
+
+static void test_xxd_c5_g2_odd_cols(void **state)
+{
+	(void)state;
+	data_ok("00000005: 2c20 776f 72  , wor", DUMPLINE_XXD, 5, hello + 5, 5);
+}
+
+/* The ASCII column may look like hex: only two blanks delimit it. */
+static void test_xxd_hexlike_ascii(void **state)
+{
+	(void)state;
+	data_ok("00000000: 6465 6164 2062 6565  dead bee", DUMPLINE_XXD, 0,
+		"dead bee", 8);
+	data_ok("00000000: 6465616420626565  dead bee", DUMPLINE_XXD, 0,
+		"dead bee", 8);
+	data_ok("00000000: 20 20 20  ab cd ef 01", DUMPLINE_XXD, 0, "   ", 3);
+	/* A full line whose ASCII starts with blanks. */
+	data_ok("00000000: 2020 6162  ab  ab", DUMPLINE_XXD, 0, "  ab", 4);
+}
+
+static void test_xxd_uppercase(void **state)
+{
+	(void)state;
+	data_ok("0000000A: DEAD BEEF  ....", DUMPLINE_XXD, 10,
+		"\xde\xad\xbe\xef", 4);
+}
+
+static void test_xxd_no_ascii_column(void **state)
+{
+	(void)state;
+	data_ok("00000000: dead beef", DUMPLINE_XXD, 0, "\xde\xad\xbe\xef", 4);
+	data_ok("00000000: dead beef ", DUMPLINE_XXD, 0, "\xde\xad\xbe\xef", 4);
+	data_ok("00000000: dead beef\r", DUMPLINE_XXD, 0,
+		"\xde\xad\xbe\xef", 4);
+	data_ok("00000000:dead", DUMPLINE_XXD, 0, "\xde\xad", 2);
+}
+
+static void test_canonical_full(void **state)
+{
+	(void)state;
+	data_ok("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 20 30 31 32  "
+		"|Hello, world 012|", DUMPLINE_CANONICAL, 0, hello, 16);
+	data_ok("00000010  33 34 35 36 37 38 39 61  62 63 64 65 66 00 01 ff  "
+		"|3456789abcdef...|", DUMPLINE_CANONICAL, 16, hello + 16, 16);
+}
+
+static void test_canonical_partial(void **state)
+{
+	(void)state;
+	data_ok("00000020  20 6d 6f 72 65 20 74 65  78 74 20 68 65 72 65     "
+		"| more text here|", DUMPLINE_CANONICAL, 32, hello + 32, 15);
+	data_ok("00000030  41                                                "
+		"|A|", DUMPLINE_CANONICAL, 48, "A", 1);
+}
+
+/* '|' ends the hex area; what follows (even '|' and hex) is ignored. */
+static void test_canonical_ascii_ignored(void **state)
+{
+	(void)state;
+	data_ok("00000000  7c 61 62 7c  |ab|de ad|", DUMPLINE_CANONICAL, 0,
+		"|ab|", 4);
+	data_ok("00000000  de ad", DUMPLINE_CANONICAL, 0, "\xde\xad", 2);
+	data_ok("00000000  de ad  \r", DUMPLINE_CANONICAL, 0, "\xde\xad", 2);
+}
+
+static void test_star_line(void **state)
+{
+	(void)state;
+	nodata_ok("*", DUMPLINE_STAR, 0);
+	nodata_ok("*  ", DUMPLINE_STAR, 0);
+	nodata_ok("*\r", DUMPLINE_STAR, 0);
+	bad("* 00000010", "text after '*'", 2);
+}
+
+static void test_final_offset_line(void **state)
+{
+	(void)state;
+	nodata_ok("0000002f", DUMPLINE_END, 0x2f);
+	nodata_ok("00000000", DUMPLINE_END, 0);
+	nodata_ok("100000000 \r", DUMPLINE_END, 0x100000000ull);
+}
+
+static void test_blank_lines(void **state)
+{
+	(void)state;
+	nodata_ok("", DUMPLINE_BLANK, 0);
+	nodata_ok("   ", DUMPLINE_BLANK, 0);
+	nodata_ok("\r", DUMPLINE_BLANK, 0);
+	nodata_ok("\t \r", DUMPLINE_BLANK, 0);
+}
+
+static void test_offsets_past_4gib(void **state)
+{
+	(void)state;
+	data_ok("100000000: 4865 6c6c  Hell", DUMPLINE_XXD, 0x100000000ull,
+		hello, 4);
+	data_ok("100000010  48 65  |He|", DUMPLINE_CANONICAL, 0x100000010ull,
+		hello, 2);
+	data_ok("ffffffffff0: 41", DUMPLINE_XXD, 0xffffffffff0ull, "A", 1);
+	data_ok("0000000000000000000000010: 41", DUMPLINE_XXD, 16, "A", 1);
+}
+
+static void test_offset_limits(void **state)
+{
+	(void)state;
+	/* The last byte a file can hold is at 2^63-2. */
+	data_ok("7ffffffffffffffe: 41", DUMPLINE_XXD, 0x7ffffffffffffffeull,
+		"A", 1);
+	nodata_ok("7fffffffffffffff", DUMPLINE_END, 0x7fffffffffffffffull);
+	bad("7fffffffffffffff: 41", "bytes pass offset 2^63-1", 1);
+	bad("7ffffffffffffff0  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e "
+	    "0f", "bytes pass offset 2^63-1", 1);
+	bad("8000000000000000: 41", "offset larger than 2^63-1", 16);
+	bad("10000000000000000: 41", "offset larger than 2^63-1", 17);
+}
+
+static void test_bad_hex_digit(void **state)
+{
+	(void)state;
+	bad("00000000: 48g5 6c6c  H.ll", "invalid hex digit", 13);
+	bad("00000000: 4865 xc6c  He.l", "invalid hex digit", 16);
+	bad("00000000  48 6g 6c  |H.l|", "invalid hex digit", 15);
+	bad("00000000  48 zz  |H.|", "invalid hex digit", 14);
+	bad("00000000: 4865\t6c6c", "invalid hex digit", 15);
+	/* One blank then text: not the ASCII column, not hex. */
+	bad("00000000: 4865 Hello", "invalid hex digit", 16);
+}
+
+static void test_half_byte(void **state)
+{
+	(void)state;
+	bad("00000000: 486 6c6c", "half a byte", 13);
+	bad("00000000: 4865 6c6  He", "half a byte", 18);
+	bad("00000000: 486", "half a byte", 13);
+	bad("00000000  48 6 6c  |H.l|", "half a byte", 14);
+	bad("00000000  48 6", "half a byte", 14);
+}
+
+static void test_too_many_digits_canonical(void **state)
+{
+	(void)state;
+	bad("00000000  486 6c  |H.l|", "more than two hex digits", 13);
+	bad("00000000  4865 6c6c  |Hell|", "more than two hex digits", 13);
+}
+
+static void test_bad_offset(void **state)
+{
+	(void)state;
+	bad("0000g000: 4865", "invalid character in the offset", 5);
+	bad("00000000 4865", "expected ':' or two blanks", 9);
+	bad("00000000- 4865", "invalid character in the offset", 9);
+	bad("x0000000: 4865", "not a dump line", 1);
+	bad("-0000010: 4865", "not a dump line", 1);
+	bad(" 00000000: 4865", "line starts with a blank", 1);
+}
+
+static void test_no_bytes(void **state)
+{
+	(void)state;
+	bad("00000000:", "no hex bytes", 10);
+	bad("00000000: ", "no hex bytes", 11);
+	bad("00000000:   Hello", "no hex bytes", 11);
+	bad("00000000  |Hello|", "no hex bytes", 11);
+	bad("00000000  \t|", "no hex bytes", 12);
+}
+
+static void test_garbage(void **state)
+{
+	(void)state;
+	bad("hello world", "not a dump line", 1);
+	bad("Hello", "not a dump line", 1);
+	bad("# comment", "not a dump line", 1);
+	bad("de ad be ef", "expected ':' or two blanks", 3);
+	bad("48656c6c6f2c20776f726c64203031323334353637", "offset larger", 0);
+}
+
+static void test_nul_bytes(void **state)
+{
+	unsigned char out[64];
+	struct dumpline dl;
+	const char *why = NULL;
+	static const char line[] = "00000000: 48\0" "65";
+
+	(void)state;
+	assert_int_equal(dumpline_parse(line, sizeof(line) - 1, out, &dl,
+					&why), -1);
+	assert_string_equal(why, "invalid hex digit");
+	assert_int_equal(dl.column, 13);
+	/* Not NUL-terminated: the parser stops at N. */
+	assert_int_equal(dumpline_parse("00000000: 4865XX", 14, out, &dl,
+					&why), 0);
+	assert_int_equal(dl.len, 2);
+}
+
+/* Format DATA as xxd -c COLS -g GROUP would, at OFF; returns the length. */
+static size_t format_xxd(char *line, uint64_t off, const unsigned char *data,
+			 size_t n, size_t cols, size_t group)
+{
+	size_t len = (size_t)sprintf(line, "%08llx: ", (unsigned long long)off);
+	size_t width = 2 * cols + (group ? (cols - 1) / group : 0);
+	size_t start = len;
+
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)sprintf(line + len, "%02x", data[i]);
+		if (group && (i + 1) % group == 0 && i + 1 < cols)
+			line[len++] = ' ';
+	}
+	while (len - start < width)
+		line[len++] = ' ';
+	line[len++] = ' ';
+	line[len++] = ' ';
+	for (size_t i = 0; i < n; i++)
+		line[len++] = data[i] >= 0x20 && data[i] < 0x7f ?
+			      (char)data[i] : '.';
+	line[len] = '\0';
+	return len;
+}
+
+/* Every xxd layout, on random bytes, reads back exactly. */
+static void test_xxd_layouts_round_trip(void **state)
+{
+	unsigned char data[256], out[1024];
+	char line[2048];
+	uint32_t x = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(data); i++) {
+		x = x * 1103515245u + 12345u;
+		data[i] = (unsigned char)(x >> 16);
+		/* Plenty of ASCII that looks like hex in the ASCII column. */
+		if (i % 3 == 0)
+			data[i] = (unsigned char)"0123456789abcdef "[i % 17];
+	}
+	for (size_t cols = 1; cols <= 64; cols++) {
+		for (size_t group = 0; group <= cols + 1; group++) {
+			for (size_t n = 1; n <= cols; n += (n < 3 ? 1 : 5)) {
+				struct dumpline dl;
+				const char *why = NULL;
+				uint64_t off = cols * 0x10000001ull;
+				size_t len = format_xxd(line, off, data + cols,
+							n, cols, group);
+
+				if (dumpline_parse(line, len, out, &dl, &why))
+					fail_msg("-c %zu -g %zu: '%s': %s",
+						 cols, group, line, why);
+				assert_int_equal(dl.kind, DUMPLINE_DATA);
+				assert_int_equal(dl.layout, DUMPLINE_XXD);
+				assert_true(dl.offset == off);
+				assert_int_equal(dl.len, n);
+				assert_memory_equal(out, data + cols, n);
+			}
+		}
+	}
+}
+
+/* Random and mutated lines: never a crash, never more than N/2 bytes. */
+static void test_random_lines_are_safe(void **state)
+{
+	static const char alphabet[] = "0123456789abcdefABCDEF: |*\r\t\n.xg";
+	unsigned char out[64 + 8];
+	char line[128];
+	uint32_t x = 99;
+
+	(void)state;
+	for (int iter = 0; iter < 200000; iter++) {
+		struct dumpline dl;
+		const char *why = NULL;
+		size_t n;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		n = x % sizeof(line);
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			line[i] = (iter & 1) ? alphabet[x % (sizeof(alphabet) - 1)]
+					     : (char)(x >> 24);
+		}
+		memset(out, 0xa5, sizeof(out));
+		if (dumpline_parse(line, n, out, &dl, &why) == 0) {
+			assert_true(dl.kind <= DUMPLINE_DATA);
+			if (dl.kind == DUMPLINE_DATA) {
+				assert_true(dl.len >= 1 && dl.len <= n / 2);
+				assert_true(dl.offset <= INT64_MAX - dl.len);
+			}
+		} else {
+			assert_non_null(why);
+			assert_true(dl.column >= 1 && dl.column <= n + 1);
+		}
+		/* Nothing written past N/2 bytes. */
+		for (size_t i = n / 2; i < sizeof(out); i++)
+			assert_int_equal(out[i], 0xa5);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xxd_default),
+		cmocka_unit_test(test_xxd_partial_last_line),
+		cmocka_unit_test(test_xxd_g0),
+		cmocka_unit_test(test_xxd_c7_g3),
+		cmocka_unit_test(test_xxd_c32_g4),
+		cmocka_unit_test(test_xxd_c5_g2_odd_cols),
+		cmocka_unit_test(test_xxd_hexlike_ascii),
+		cmocka_unit_test(test_xxd_uppercase),
+		cmocka_unit_test(test_xxd_no_ascii_column),
+		cmocka_unit_test(test_canonical_full),
+		cmocka_unit_test(test_canonical_partial),
+		cmocka_unit_test(test_canonical_ascii_ignored),
+		cmocka_unit_test(test_star_line),
+		cmocka_unit_test(test_final_offset_line),
+		cmocka_unit_test(test_blank_lines),
+		cmocka_unit_test(test_offsets_past_4gib),
+		cmocka_unit_test(test_offset_limits),
+		cmocka_unit_test(test_bad_hex_digit),
+		cmocka_unit_test(test_half_byte),
+		cmocka_unit_test(test_too_many_digits_canonical),
+		cmocka_unit_test(test_bad_offset),
+		cmocka_unit_test(test_no_bytes),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_xxd_layouts_round_trip),
+		cmocka_unit_test(test_random_lines_are_safe),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
