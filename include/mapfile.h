@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 
 enum mapfile_kind {
 	MF_REGULAR,	/* a regular file: mapped */
@@ -49,6 +50,10 @@ struct mapfile {
 	uint64_t stream_pos;
 
 	size_t window;		/* window size for mapfile_walk (multiple of page) */
+
+	/* Set when a guarded access to the mapping raised SIGBUS: the file
+	 * shrank (or a write hit a hole on a full disk) under the mapping. */
+	int faulted;
 };
 
 /*
@@ -127,6 +132,8 @@ int mapfile_read(struct mapfile *mf, void *buf, size_t n, size_t *got);
  * memory stays bounded; the range is clipped to mf->size.  Streams skip OFF
  * bytes by reading, then read the rest into a bounded buffer.
  * FN returns 0 to go on; any other value stops the walk.
+ * Each window's FN call runs under mapfile_guard: if the file shrinks under
+ * the window, the walk returns -1 with errno EIO and mf->faulted set.
  * Returns 0 after the whole range, FN's non-zero value if it stopped the
  * walk, or -1 with errno on an I/O or mapping error (nothing mapped then).
  */
@@ -134,6 +141,24 @@ typedef int (*mapfile_walk_fn)(void *ctx, const unsigned char *p, size_t n,
 			       uint64_t offset);
 int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
 		 mapfile_walk_fn fn, void *ctx);
+
+/*
+ * Run FN(CTX) with the current mapping guarded: if touching it raises
+ * SIGBUS (the file was truncated under the mapping, or a store into a hole
+ * found no space), the fault is caught, mf->faulted is set and -1 is
+ * returned with errno EIO.  FN must not call stdio or malloc while it
+ * touches the mapping (the jump out may land in the middle of it).  A
+ * SIGBUS at any other address keeps its default action.
+ * Returns FN's value otherwise.  mapfile_walk guards its callback this way.
+ */
+int mapfile_guard(struct mapfile *mf, int (*fn)(void *ctx), void *ctx);
+
+/*
+ * Take a whole-file write lock (fcntl F_SETLKW, waiting for other mmtool
+ * writers) so that two writers never interleave a resize with a write.
+ * The lock goes with mapfile_close.  0, or -1 with errno.
+ */
+int mapfile_lock(struct mapfile *mf);
 
 /*
  * Unmap, then close.  Returns 0 when every step succeeded, else -1 with the
@@ -168,6 +193,7 @@ struct mapfile_syscalls {
 	int (*fsync)(int fd);
 	ssize_t (*read)(int fd, void *buf, size_t n);
 	int (*close)(int fd);
+	int (*fcntl_lock)(int fd, int cmd, struct flock *lock);
 };
 
 /* Replace the system calls (tests only); NULL restores the real ones.  The

@@ -3,6 +3,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -28,14 +30,19 @@ static int real_open(const char *path, int flags, mode_t mode)
 	return open(path, flags, mode);
 }
 
+static int real_fcntl_lock(int fd, int cmd, struct flock *lock)
+{
+	return fcntl(fd, cmd, lock);
+}
+
 const struct mapfile_syscalls mapfile_real_syscalls = {
 	real_open, fstat, lseek, ftruncate, posix_fallocate, mmap, msync,
-	munmap, fsync, read, close
+	munmap, fsync, read, close, real_fcntl_lock
 };
 
 static struct mapfile_syscalls sys = {
 	real_open, fstat, lseek, ftruncate, posix_fallocate, mmap, msync,
-	munmap, fsync, read, close
+	munmap, fsync, read, close, real_fcntl_lock
 };
 
 void mapfile_set_syscalls(const struct mapfile_syscalls *table)
@@ -346,11 +353,100 @@ static int walk_stream(struct mapfile *mf, uint64_t off, uint64_t len,
 	return rc;
 }
 
+/*
+ * The SIGBUS guard.  Only one mapping is guarded at a time (mmtool is
+ * single-threaded); the handler jumps back only for a fault inside it.
+ */
+static sigjmp_buf *volatile guard_env;
+static volatile uintptr_t guard_lo, guard_hi;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	struct sigaction dfl;
+
+	(void)uctx;
+	if (guard_env != NULL && addr >= guard_lo && addr < guard_hi)
+		siglongjmp(*guard_env, 1);
+	/* Not a fault of ours: returning re-runs the access, which then
+	 * ends the process as it would have without us. */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+}
+
+int mapfile_guard(struct mapfile *mf, int (*fn)(void *ctx), void *ctx)
+{
+	struct sigaction sa, old;
+	sigjmp_buf env;
+	int rc;
+
+	if (mf->map_base == NULL)
+		return fn(ctx);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, &old) < 0)
+		return -1;
+	guard_lo = (uintptr_t)mf->map_base;
+	guard_hi = guard_lo + mf->map_len;
+	/* sigsetjmp(env, 1) saves the signal mask, so the jump out of the
+	 * handler unblocks SIGBUS again; plain setjmp would leave it blocked
+	 * and the next fault would kill. */
+	if (sigsetjmp(env, 1) != 0) {
+		guard_env = NULL;
+		sigaction(SIGBUS, &old, NULL);
+		mf->faulted = 1;
+		errno = EIO;
+		return -1;
+	}
+	guard_env = &env;
+	rc = fn(ctx);
+	guard_env = NULL;
+	sigaction(SIGBUS, &old, NULL);
+	return rc;
+}
+
+int mapfile_lock(struct mapfile *mf)
+{
+	struct flock fl;
+	int rc;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0;
+	fl.l_len = 0;		/* to the end, however far it grows */
+	do
+		rc = sys.fcntl_lock(mf->fd, F_SETLKW, &fl);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -1 : 0;
+}
+
+/* One window's callback, run under the guard. */
+struct walk_call {
+	mapfile_walk_fn fn;
+	void *ctx;
+	const unsigned char *p;
+	size_t n;
+	uint64_t off;
+};
+
+static int call_window(void *arg)
+{
+	struct walk_call *c = arg;
+
+	return c->fn(c->ctx, c->p, c->n, c->off);
+}
+
 int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
 		 mapfile_walk_fn fn, void *ctx)
 {
 	uint64_t end;
 	size_t window = mf->window;
+	struct walk_call call;
 
 	if (mf->kind == MF_STREAM)
 		return walk_stream(mf, off, len, fn, ctx);
@@ -374,7 +470,17 @@ int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
 			return -1;
 		posix_madvise(mf->map_base, mf->map_len,
 			      POSIX_MADV_SEQUENTIAL);
-		rc = fn(ctx, mf->data, n, off);
+		call.fn = fn;
+		call.ctx = ctx;
+		call.p = mf->data;
+		call.n = n;
+		call.off = off;
+		rc = mapfile_guard(mf, call_window, &call);
+		if (mf->faulted) {
+			mapfile_unmap(mf);
+			errno = EIO;
+			return -1;
+		}
 		if (mapfile_unmap(mf) < 0)
 			return -1;
 		if (rc != 0)

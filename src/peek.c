@@ -3,8 +3,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,44 +119,6 @@ static int show_chunk(void *ctx, const unsigned char *p, size_t n,
 {
 	(void)off;
 	return show(ctx, p, n) < 0 ? 1 : 0;
-}
-
-/*
- * A file that shrinks while it is mapped raises SIGBUS at the first access
- * past its new end.  The walks run under this guard so that peek stops with
- * a message instead of dying; mapfile_close drops the mapping afterwards.
- */
-#define WALK_CHANGED (-2)	/* guarded_walk: the file shrank under us */
-
-static sigjmp_buf bus_env;
-
-static void on_sigbus(int sig)
-{
-	(void)sig;
-	siglongjmp(bus_env, 1);
-}
-
-/* mapfile_walk's result, or WALK_CHANGED after a SIGBUS. */
-static int guarded_walk(struct mapfile *mf, uint64_t off, uint64_t len,
-			mapfile_walk_fn fn, void *ctx)
-{
-	struct sigaction sa, old;
-	int rc;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigbus;
-	sigemptyset(&sa.sa_mask);
-	/* Installed before sigsetjmp: nothing is mapped yet, and OLD is not
-	 * written after it, so it is intact when the jump lands. */
-	if (sigaction(SIGBUS, &sa, &old) < 0)
-		return -1;
-	if (sigsetjmp(bus_env, 1) != 0) {
-		sigaction(SIGBUS, &old, NULL);
-		return WALK_CHANGED;
-	}
-	rc = mapfile_walk(mf, off, len, fn, ctx);
-	sigaction(SIGBUS, &old, NULL);
-	return rc;
 }
 
 /* --expect: report the first difference between FOUND and WANT. */
@@ -364,8 +324,8 @@ int cmd_peek(int argc, char **argv)
 	if (pk.mode == SHOW_EXPECT || mf.kind == MF_STREAM) {
 		/* Hold the bytes: a stream's range is known to exist only
 		 * once it has been read, and nothing may be printed before. */
-		rc = guarded_walk(&mf, off, len, hold, &pk);
-		if (rc == WALK_CHANGED)
+		rc = mapfile_walk(&mf, off, len, hold, &pk);
+		if (mf.faulted)
 			goto changed;
 		if (rc != 0) {
 			diag_errno("peek", "%s", a.path);
@@ -384,8 +344,8 @@ int cmd_peek(int argc, char **argv)
 		}
 		rc = show(&pk, pk.held, pk.nheld);
 	} else {
-		rc = guarded_walk(&mf, off, len, show_chunk, &pk);
-		if (rc == WALK_CHANGED)
+		rc = mapfile_walk(&mf, off, len, show_chunk, &pk);
+		if (mf.faulted)
 			goto changed;
 		if (rc < 0) {
 			diag_errno("peek", "%s", a.path);

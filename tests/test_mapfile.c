@@ -269,9 +269,14 @@ static int w_close(int fd)
 	return rc;
 }
 
+static int w_fcntl_lock(int fd, int cmd, struct flock *lock)
+{
+	return mapfile_real_syscalls.fcntl_lock(fd, cmd, lock);
+}
+
 static const struct mapfile_syscalls wrappers = {
 	w_open, w_fstat, w_lseek, w_ftruncate, w_fallocate, w_mmap, w_msync,
-	w_munmap, w_fsync, w_read, w_close
+	w_munmap, w_fsync, w_read, w_close, w_fcntl_lock
 };
 
 static int setup(void **state)
