@@ -21,6 +21,9 @@ static const struct command {
 	{ "peek", cmd_peek, "read bytes at an offset", 0 },
 	{ "poke", cmd_poke, "write bytes in place", CMD_WRITES },
 	{ "resize", cmd_resize, "set a file's size", CMD_WRITES },
+	{ "hexdump", cmd_hexdump, "dump a file or a stream", 0 },
+	{ "patch", cmd_patch, "apply an edited dump", CMD_WRITES },
+	{ "find", cmd_find, "search for bytes", 0 },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,316 @@
+/*
+ * hexdump.c - mmtool hexdump: dump a file or a stream in the layout of
+ * hexdump -C, xxd, xxd -p or xxd -i (the formatters live in dumpfmt.c).
+ *
+ * The file is walked once, in order, by mapfile_walk: mapped a window at a
+ * time when it is a regular file or block device, read with read(2) when
+ * it is a stream.  Each chunk goes straight to the dumper, which formats
+ * into an outbuf on standard output; nothing is held, so memory stays
+ * bounded whatever the size of the input.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmdutil.h"
+#include "diag.h"
+#include "dumpfmt.h"
+#include "mapfile.h"
+#include "mmtool.h"
+#include "outbuf.h"
+
+static const char usage[] =
+	"usage: mmtool hexdump [-f FMT] [-s OFFSET] [-n LENGTH] [-c COLS] "
+	"[-g BYTES] [-v] [--color=WHEN] [FILE | -]\n"
+	"\n"
+	"Dump FILE, or standard input if FILE is - or absent.\n"
+	"\n"
+	"  -f, --format FMT     canonical (default; as hexdump -C), xxd (as xxd),\n"
+	"                       plain (as xxd -p), c (as xxd -i)\n"
+	"  -s, --skip OFFSET    start at OFFSET (negative: from the end);\n"
+	"                       offsets shown are absolute\n"
+	"  -n, --length LENGTH  dump at most LENGTH bytes\n"
+	"  -c, --cols COLS      bytes per line, as xxd -c (xxd, plain and c only;\n"
+	"                       plain -c 0: one unbroken line)\n"
+	"  -g, --group BYTES    bytes per group, as xxd -g (xxd only)\n"
+	"  -v, --no-squeeze     print repeated lines (canonical)\n"
+	"      --color=WHEN     auto (default: on a terminal, unless NO_COLOR\n"
+	"                       is set or TERM is dumb), always or never;\n"
+	"                       --color alone means always\n"
+	"  -h, --help           show this help\n";
+
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct hexdump_args {
+	const char *format, *skip, *length, *cols, *group;
+	enum color_when color;
+	int no_squeeze;
+	const char *path;	/* NULL: standard input */
+};
+
+/* One dump in progress: what the walk callback needs. */
+struct hexdump {
+	struct dump_opts opts;
+	struct outbuf out;
+	struct dumper dump;
+	int started;		/* dump was initialised */
+	int err;		/* errno when dumper_init failed in the walk */
+};
+
+static int parse_color(const char *text, enum color_when *out)
+{
+	if (text == NULL || strcmp(text, "always") == 0)
+		*out = COLOR_ALWAYS;
+	else if (strcmp(text, "auto") == 0)
+		*out = COLOR_AUTO;
+	else if (strcmp(text, "never") == 0)
+		*out = COLOR_NEVER;
+	else
+		return usage_error("hexdump", "invalid --color '%s' (auto, "
+				   "always, never)", text), -1;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct hexdump_args *a)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "skip", required_argument, NULL, 's' },
+		{ "length", required_argument, NULL, 'n' },
+		{ "cols", required_argument, NULL, 'c' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "no-squeeze", no_argument, NULL, 'v' },
+		{ "color", optional_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->color = COLOR_AUTO;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:f:s:n:c:g:vh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'f': a->format = optarg; break;
+		case 's': a->skip = optarg; break;
+		case 'n': a->length = optarg; break;
+		case 'c': a->cols = optarg; break;
+		case 'g': a->group = optarg; break;
+		case 'v': a->no_squeeze = 1; break;
+		case 'C':
+			if (parse_color(optarg, &a->color) < 0)
+				return -1;
+			break;
+		case 'h': return -2;
+		default: return option_error("hexdump", argv, c), -1;
+		}
+	}
+	if (argc - optind > 1) {
+		usage_error("hexdump", "too many operands");
+		return -1;
+	}
+	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0)
+		a->path = argv[optind];
+	return 0;
+}
+
+/*
+ * Colour for --color=auto: standard output is a terminal, NO_COLOR is
+ * unset or empty (no-color.org: "present and not an empty string"
+ * disables colour), and TERM is not "dumb".
+ */
+static int want_color(enum color_when when)
+{
+	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (when != COLOR_AUTO)
+		return when == COLOR_ALWAYS;
+	if (no_color != NULL && no_color[0] != '\0')
+		return 0;
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(1);
+}
+
+/*
+ * The dump options from the command line, checked before any file is
+ * opened.  -c 0 means "the default" to the dumper, so a -c or -g given
+ * with canonical is caught here from the command line, not from the
+ * values.
+ */
+static int setup(const struct hexdump_args *a, struct dump_opts *opts)
+{
+	const char *why = "";
+	uint64_t v;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->format = DUMP_CANONICAL;
+	opts->group = -1;
+	if (a->format != NULL &&
+	    dump_parse_format(a->format, &opts->format) < 0)
+		return usage_error("hexdump", "unknown format '%s' (canonical, "
+				   "xxd, plain, c)", a->format), -1;
+	if (opts->format == DUMP_CANONICAL && (a->cols || a->group))
+		return usage_error("hexdump", "-c and -g do not apply to the "
+				   "canonical format"), -1;
+	if (a->cols != NULL) {
+		if (arg_count("hexdump", "number of columns", a->cols, &v) < 0)
+			return -1;
+		/* Past the largest cols any format takes: let
+		 * dump_check_opts say so (never DUMP_COLS_NONE by wrap). */
+		opts->cols = v > DUMP_COLS_MAX ? DUMP_COLS_MAX + 1u
+					       : (unsigned)v;
+		if (v == 0 && opts->format == DUMP_PLAIN)
+			opts->cols = DUMP_COLS_NONE;
+	}
+	if (a->group != NULL) {
+		if (arg_count("hexdump", "group size", a->group, &v) < 0)
+			return -1;
+		/* Any group of cols or more is one group per line. */
+		opts->group = v > INT_MAX ? INT_MAX : (int)v;
+	}
+	opts->squeeze = !a->no_squeeze;
+	opts->color = want_color(a->color);
+	/* xxd -i names the array after FILE as typed; stdin: bytes only. */
+	opts->name = a->path;
+	if (dump_check_opts(opts, &why) < 0) {
+		if (a->cols != NULL)
+			return usage_error("hexdump", "-c %s: %s", a->cols,
+					   why), -1;
+		return usage_error("hexdump", "%s", why), -1;
+	}
+	return 0;
+}
+
+static int start_dump(struct hexdump *hd, uint64_t start)
+{
+	if (dumper_init(&hd->dump, &hd->opts, start, &hd->out) < 0)
+		return -1;
+	hd->started = 1;
+	return 0;
+}
+
+/*
+ * Walk callback: the dump starts at the first byte the walk hands over
+ * (its absolute offset), then every chunk is formatted as it comes.
+ * Returns 1 to stop the walk when the output failed (hd->out.err) or the
+ * dumper could not start (hd->err).
+ */
+static int dump_chunk(void *ctx, const unsigned char *p, size_t n,
+		      uint64_t off)
+{
+	struct hexdump *hd = ctx;
+
+	if (!hd->started && start_dump(hd, off) < 0) {
+		hd->err = errno;
+		return 1;
+	}
+	return dumper_feed(&hd->dump, p, n) < 0 ? 1 : 0;
+}
+
+int cmd_hexdump(int argc, char **argv)
+{
+	struct hexdump_args a;
+	struct hexdump hd;
+	struct offset soff = { 0, 0 };
+	struct mapfile mf;
+	const char *name;
+	uint64_t off, len = UINT64_MAX;
+	int rc, status = EXIT_TROUBLE;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc == -2)
+		return print_help("hexdump", usage);
+	if (rc < 0)
+		return EXIT_TROUBLE;
+	memset(&hd, 0, sizeof(hd));
+	hd.out.fd = -1;
+	name = a.path != NULL ? a.path : "standard input";
+	if (setup(&a, &hd.opts) < 0 ||
+	    (a.skip != NULL &&
+	     arg_offset("hexdump", "offset", a.skip, &soff) < 0) ||
+	    (a.length != NULL &&
+	     arg_count("hexdump", "length", a.length, &len) < 0))
+		return EXIT_TROUBLE;
+	if (outbuf_init(&hd.out, 1, 0) < 0) {
+		diag_errno("hexdump", "output buffer");
+		return EXIT_TROUBLE;
+	}
+	if (open_input("hexdump", a.path != NULL ? a.path : "-", &mf) < 0)
+		goto out;
+	apply_test_window(&mf);
+
+	/* The range: offsets are absolute; past the end means the end, as
+	 * both references take it (hexdump -C then prints the size). */
+	if (mf.kind == MF_STREAM) {
+		if (soff.from_end) {
+			diag("hexdump", "%s: negative offset on a stream "
+			     "(it can only be skipped forward)", name);
+			goto close;
+		}
+		off = soff.value;
+	} else {
+		if (resolve_offset("hexdump", name, a.skip ? a.skip : "0",
+				   &soff, mf.size, &off) < 0)
+			goto close;
+		if (off > mf.size)
+			off = mf.size;
+	}
+	/* `hexdump -C -n 0` prints nothing, not even the final offset line
+	 * that an empty canonical dump ends with: run no dumper. */
+	if (len == 0 && hd.opts.format == DUMP_CANONICAL) {
+		status = EXIT_DONE;
+		goto close;
+	}
+
+	/* Every window is formatted under the mapping layer's SIGBUS guard:
+	 * a file that shrinks under us ends the walk with mf.faulted. */
+	rc = mapfile_walk(&mf, off, len, dump_chunk, &hd);
+	if (mf.faulted) {
+		/* The outbuf holds whole lines only: the line being formatted
+		 * when the fault hit was never committed. */
+		outbuf_flush(&hd.out);
+		diag("hexdump", "%s: file changed size while being read",
+		     name);
+		goto close;
+	}
+	if (rc < 0) {
+		diag_errno("hexdump", "%s", name);
+		goto close;
+	}
+	if (rc == 0 && !hd.started) {
+		/* Nothing in range: the dump is of nothing at OFF, or where a
+		 * stream ended before it. */
+		if (mf.kind == MF_STREAM && mf.stream_pos < off)
+			off = mf.stream_pos;
+		if (start_dump(&hd, off) < 0)
+			hd.err = errno;
+	}
+	if (hd.err != 0) {
+		errno = hd.err;
+		diag_errno("hexdump", "%s", name);
+		goto close;
+	}
+	if (rc != 0 || dumper_finish(&hd.dump) < 0) {
+		/* A reader that went away (| head -1) is a quiet end. */
+		if (hd.out.err != EPIPE) {
+			errno = hd.out.err != 0 ? hd.out.err : EIO;
+			diag_errno("hexdump", "write error on standard output");
+			goto close;
+		}
+	}
+	status = EXIT_DONE;
+close:
+	if (close_file("hexdump", name, &mf) < 0)
+		status = EXIT_TROUBLE;
+out:
+	if (hd.started)
+		dumper_free(&hd.dump);
+	outbuf_free(&hd.out);
+	return status;
+}
