@@ -148,14 +148,17 @@ int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
  * found no space), the fault is caught, mf->faulted is set and -1 is
  * returned with errno EIO.  FN must not call stdio or malloc while it
  * touches the mapping (the jump out may land in the middle of it).  A
- * SIGBUS at any other address keeps its default action.
+ * SIGBUS at any other address keeps its default action.  Guards nest: a
+ * fault in an outer guard's mapping, taken inside an inner guard, unwinds
+ * to the outer one (which reports it).
  * Returns FN's value otherwise.  mapfile_walk guards its callback this way.
  */
 int mapfile_guard(struct mapfile *mf, int (*fn)(void *ctx), void *ctx);
 
 /*
  * Take a whole-file write lock (fcntl F_SETLKW, waiting for other mmtool
- * writers) so that two writers never interleave a resize with a write.
+ * writers) so that two writers never interleave a resize with a write,
+ * then re-read the size (another writer may have changed it meanwhile).
  * The lock goes with mapfile_close.  0, or -1 with errno.
  */
 int mapfile_lock(struct mapfile *mf);

@@ -354,20 +354,29 @@ static int walk_stream(struct mapfile *mf, uint64_t off, uint64_t len,
 }
 
 /*
- * The SIGBUS guard.  Only one mapping is guarded at a time (mmtool is
- * single-threaded); the handler jumps back only for a fault inside it.
+ * The SIGBUS guard.  Guards nest (a walk over one mapped file whose
+ * callback guards another mapping): each frame lives on its caller's stack
+ * and links to the one it shadows.  The handler jumps to the innermost
+ * frame whose mapping holds the faulting address; mmtool is single-threaded.
  */
-static sigjmp_buf *volatile guard_env;
-static volatile uintptr_t guard_lo, guard_hi;
+struct guard_frame {
+	sigjmp_buf env;
+	uintptr_t lo, hi;
+	struct guard_frame *outer;
+};
+
+static struct guard_frame *volatile guard_top;
 
 static void on_sigbus(int sig, siginfo_t *si, void *uctx)
 {
 	uintptr_t addr = (uintptr_t)si->si_addr;
+	struct guard_frame *g;
 	struct sigaction dfl;
 
 	(void)uctx;
-	if (guard_env != NULL && addr >= guard_lo && addr < guard_hi)
-		siglongjmp(*guard_env, 1);
+	for (g = guard_top; g != NULL; g = g->outer)
+		if (addr >= g->lo && addr < g->hi)
+			siglongjmp(g->env, 1);
 	/* Not a fault of ours: returning re-runs the access, which then
 	 * ends the process as it would have without us. */
 	memset(&dfl, 0, sizeof(dfl));
@@ -379,7 +388,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uctx)
 int mapfile_guard(struct mapfile *mf, int (*fn)(void *ctx), void *ctx)
 {
 	struct sigaction sa, old;
-	sigjmp_buf env;
+	struct guard_frame frame;
 	int rc;
 
 	if (mf->map_base == NULL)
@@ -390,21 +399,23 @@ int mapfile_guard(struct mapfile *mf, int (*fn)(void *ctx), void *ctx)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, &old) < 0)
 		return -1;
-	guard_lo = (uintptr_t)mf->map_base;
-	guard_hi = guard_lo + mf->map_len;
+	frame.lo = (uintptr_t)mf->map_base;
+	frame.hi = frame.lo + mf->map_len;
+	frame.outer = guard_top;
 	/* sigsetjmp(env, 1) saves the signal mask, so the jump out of the
 	 * handler unblocks SIGBUS again; plain setjmp would leave it blocked
-	 * and the next fault would kill. */
-	if (sigsetjmp(env, 1) != 0) {
-		guard_env = NULL;
+	 * and the next fault would kill.  A jump here from a fault in an
+	 * inner frame's callback drops those frames too. */
+	if (sigsetjmp(frame.env, 1) != 0) {
+		guard_top = frame.outer;
 		sigaction(SIGBUS, &old, NULL);
 		mf->faulted = 1;
 		errno = EIO;
 		return -1;
 	}
-	guard_env = &env;
+	guard_top = &frame;
 	rc = fn(ctx);
-	guard_env = NULL;
+	guard_top = frame.outer;
 	sigaction(SIGBUS, &old, NULL);
 	return rc;
 }
@@ -422,7 +433,17 @@ int mapfile_lock(struct mapfile *mf)
 	do
 		rc = sys.fcntl_lock(mf->fd, F_SETLKW, &fl);
 	while (rc < 0 && errno == EINTR);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	/* Another writer may have changed the size while we waited. */
+	if (mf->kind == MF_REGULAR) {
+		struct stat st;
+
+		if (sys.fstat(mf->fd, &st) < 0)
+			return -1;
+		mf->size = (uint64_t)st.st_size;
+	}
+	return 0;
 }
 
 /* One window's callback, run under the guard. */

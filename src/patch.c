@@ -1,22 +1,28 @@
 /*
  * patch.c - mmtool patch: apply an edited dump.
  *
- * Order of work, so that a refusal leaves FILE exactly as it was:
+ * One pass over the dump that holds only what changes, so that memory is
+ * the changed bytes plus a bounded batch, whatever the size of FILE or of
+ * the dump:
  *
- *   1. open FILE for writing (a missing or unwritable FILE fails before
- *      any input is consumed);
- *   2. read the whole dump, a window or a read buffer at a time, and parse
- *      it line by line (dumpline.h) into byte runs: adjacent lines merge,
- *      so a run is a maximal stretch of contiguous bytes.  Any malformed
- *      line stops here with DUMP:LINE;
- *   3. check the runs against FILE's size (past the end needs --grow);
- *   4. compare the runs with FILE, one window at a time, read only.  This
- *      finds the changed runs (printed by --dry-run, counted by -v) and the
- *      pages that hold them;
- *   5. only if something differs: reserve blocks for those pages, grow,
- *      then map just those pages window by window and write the bytes that
- *      differ, msync each window.  An unedited dump never maps a page for
- *      writing, so FILE and its mtime stay untouched.
+ *   1. open FILE for writing and take its write lock (a missing or
+ *      unwritable FILE fails before any input is consumed, and no other
+ *      mmtool writer resizes or writes FILE until we are done);
+ *   2. read the dump a chunk at a time and parse it line by line
+ *      (dumpline.h), queueing each line's bytes as pending segments;
+ *   3. whenever about PENDING_BYTES are queued, compare them with FILE:
+ *      map just the pages that hold them, a window at a time (lines only
+ *      go forward, so windows do too), copy out under the SIGBUS guard
+ *      what differs, then keep only the bytes that differ, merged into
+ *      changed runs.  Bytes past FILE's end compare with the zeros they
+ *      will read as, and need --grow;
+ *   4. at the end of the dump, and only if every line was good: print the
+ *      runs (--dry-run), or reserve blocks for their pages, grow, and store
+ *      them window by window, msync each window.  An unedited dump never
+ *      stores into a page, so FILE and its mtime stay untouched.
+ *
+ * Nothing is stored before the whole dump has been read, so a bad line
+ * anywhere (exit 2, DUMP:LINE) leaves FILE exactly as it was.
  *
  * Lines must not go back: each line's offset is at or past the end of the
  * previous line's bytes (every dump is written that way, and it keeps a
@@ -56,21 +62,49 @@ static const char usage[] =
 /* A line longer than this is not a dump line (xxd -c 256 is ~1 KiB). */
 #define LINE_MAX_BYTES (1u << 20)
 
+/*
+ * Compare the queued bytes with FILE once this many are queued, or this
+ * many segments.  Large enough that a compare (an mmap, two sigactions)
+ * costs nothing next to parsing the text, small enough to keep memory
+ * flat: the batch, its copy of FILE's bytes and the segments stay near
+ * 2 MiB at most (a line adds up to LINE_MAX_BYTES / 2 past the limit).
+ */
+#define PENDING_BYTES (256u << 10)
+#define PENDING_SEGS 4096u
+
+/* What take_chunk returns to stop the dump's walk so that the queued
+ * bytes can be compared outside it (see take_chunk). */
+#define WALK_PAUSE 2
+
 struct patch_args {
 	int dry_run, grow, no_sync, verbose;
 	const char *path;
 	const char *dump;	/* "-" for standard input */
 };
 
-/* Contiguous bytes of the dump: file offset OFF, LEN bytes at bytes+at. */
-struct dump_run {
+/*
+ * Queued bytes of the dump not yet compared with FILE: LEN bytes at file
+ * offset OFF, held at pend[at] (and, once copied, FILE's at pend_old[at]).
+ * A segment lies wholly inside FILE and inside one window of it, or wholly
+ * past FILE's end, so each window's segments are mapped together.
+ */
+struct segment {
 	uint64_t off;
-	uint64_t len;
+	size_t len;
 	size_t at;
-	unsigned long line;	/* the dump line it starts on */
+	int differs;		/* set by copy_window */
 };
 
-/* A stretch of whole pages (the last one clipped to the file) to write. */
+/* A run of changed bytes: LEN new bytes at newb[at], and for --dry-run
+ * the old ones at oldb[at]. */
+struct change {
+	uint64_t off;
+	size_t len;
+	size_t at;
+};
+
+/* A stretch of whole pages to reserve and write (clipped to the file's
+ * new size when used). */
 struct span {
 	uint64_t off, end;
 };
@@ -80,28 +114,40 @@ struct patch {
 	const char *dump_name;	/* DUMP, or "standard input" */
 	struct mapfile mf;	/* FILE */
 	struct outbuf out;
+	uint64_t page;
+	uint64_t window;	/* mf.window as the walk uses it: whole pages */
 
-	/* The parsed dump. */
-	unsigned char *bytes;
-	size_t nbytes, bytes_cap;
-	struct dump_run *runs;
-	size_t nruns, runs_cap;
+	/* Reading the dump. */
+	int dump_mapped;	/* the dump is mapped, not read as a stream */
+	uint64_t resume;	/* mapped dump: where to go on after a pause */
 	unsigned long line;	/* lines read so far */
 	char *carry;		/* a line cut by the end of a chunk */
 	size_t ncarry, carry_cap;
+	uint64_t prev_end;	/* end of the last data line's bytes */
 
-	/* What differs (step 4). */
+	/* The first line past the end without --grow (0: none yet).  The
+	 * rest of the dump is still parsed, so that a malformed line later
+	 * on is what gets reported, as when the dump was parsed first. */
+	unsigned long outside_line;
+	uint64_t outside_off, outside_end;
+
+	/* The queue (step 2). */
+	unsigned char *pend, *pend_old;
+	size_t npend, pend_cap, pend_old_cap;
+	struct segment *segs;
+	size_t nsegs, segs_cap;
+	size_t seg_lo, seg_hi;	/* the window copy_window works on */
+
+	/* What differs (step 3). */
 	uint64_t old_size, new_size;
-	uint64_t changed_bytes, changed_runs;
-	uint64_t diff_off, diff_len;	/* the changed run still growing */
-	const unsigned char *diff_new;	/* its new bytes, in bytes[] */
-	unsigned char *diff_old;	/* --dry-run: its old bytes */
-	size_t diff_old_cap;
+	struct change *changes;
+	size_t nchanges, changes_cap;
+	unsigned char *newb, *oldb;
+	size_t nnew, newb_cap, oldb_cap;
 	struct span *spans;
 	size_t nspans, spans_cap;
-	uint64_t page;
 
-	/* The walks' cursor into runs[], and a failure inside a walk. */
+	/* The write's cursor into changes[], and a failure inside a walk. */
 	size_t cur;
 	int walk_errno;
 	int out_failed;
@@ -171,15 +217,270 @@ static void *grow_array(void *p, size_t *cap, size_t need, size_t size)
 	return q;
 }
 
-/* ---- Step 2: the dump into runs ---------------------------------------- */
+/* ---- Step 3: what differs ---------------------------------------------- */
 
-/* Parse one line (without its newline).  0, or 1 after a message. */
+/* Add the pages of [OFF, OFF+LEN) to the spans to reserve and write. */
+static int add_span(struct patch *pt, uint64_t off, uint64_t len)
+{
+	uint64_t lo = off - off % pt->page;
+	uint64_t hi = off + len;
+	struct span *last = pt->nspans ? &pt->spans[pt->nspans - 1] : NULL;
+
+	/* Offsets end by 2^63-1 (dumpline.h): rounding up cannot wrap. */
+	if (hi % pt->page != 0)
+		hi += pt->page - hi % pt->page;
+	if (last != NULL && lo <= last->end) {
+		if (hi > last->end)
+			last->end = hi;
+		return 0;
+	}
+	last = grow_array(pt->spans, &pt->spans_cap, pt->nspans + 1,
+			  sizeof(*pt->spans));
+	if (last == NULL)
+		return -1;
+	pt->spans = last;
+	pt->spans[pt->nspans].off = lo;
+	pt->spans[pt->nspans].end = hi;
+	pt->nspans++;
+	return 0;
+}
+
+/*
+ * Bytes OFF..OFF+LEN differ: OLD is what FILE holds (NULL: past its end,
+ * where it will read as zeros), NEW what the dump wants.  Both are copied
+ * (OLD only for --dry-run); a run that continues the last one extends it.
+ * 0, or -1 with errno.
+ */
+static int note_diff(struct patch *pt, uint64_t off,
+		     const unsigned char *old, const unsigned char *new,
+		     size_t len)
+{
+	struct change *last = pt->nchanges ? &pt->changes[pt->nchanges - 1] :
+			      NULL;
+	unsigned char *b;
+
+	b = grow_array(pt->newb, &pt->newb_cap, pt->nnew + len, 1);
+	if (b == NULL)
+		return -1;
+	pt->newb = b;
+	memcpy(pt->newb + pt->nnew, new, len);
+	if (pt->a.dry_run) {
+		b = grow_array(pt->oldb, &pt->oldb_cap, pt->nnew + len, 1);
+		if (b == NULL)
+			return -1;
+		pt->oldb = b;
+		if (old != NULL)
+			memcpy(pt->oldb + pt->nnew, old, len);
+		else
+			memset(pt->oldb + pt->nnew, 0, len);
+	}
+	if (last != NULL && last->off + last->len == off) {
+		last->len += len;
+	} else {
+		last = grow_array(pt->changes, &pt->changes_cap,
+				  pt->nchanges + 1, sizeof(*pt->changes));
+		if (last == NULL)
+			return -1;
+		pt->changes = last;
+		last = &pt->changes[pt->nchanges++];
+		last->off = off;
+		last->len = len;
+		last->at = pt->nnew;
+	}
+	pt->nnew += len;
+	return add_span(pt, off, len);
+}
+
+/*
+ * Compare LEN bytes at file offset OFF: OLD (NULL past the end: zeros)
+ * with NEW, noting each run that differs.  0, or -1 with errno.
+ */
+static int find_diffs(struct patch *pt, uint64_t off,
+		      const unsigned char *old, const unsigned char *new,
+		      size_t len)
+{
+	static const unsigned char zeros[4096];
+	size_t done = 0;
+
+	while (done < len) {
+		/* Past the end, compare with zeros a page at a time. */
+		size_t n = old != NULL || len - done < sizeof(zeros) ?
+			   len - done : sizeof(zeros);
+		const unsigned char *o = old != NULL ? old + done : zeros;
+		const unsigned char *w = new + done;
+		size_t i = 0, j;
+
+		while (i < n) {
+			while (i < n && o[i] == w[i])
+				i++;
+			if (i == n)
+				break;
+			j = i;
+			while (j < n && o[j] != w[j])
+				j++;
+			if (note_diff(pt, off + done + i,
+				      old != NULL ? o + i : NULL, w + i,
+				      j - i) < 0)
+				return -1;
+			i = j;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+/*
+ * Guarded (mapfile_guard): compare segs[seg_lo..seg_hi) with FILE's bytes
+ * in the current mapping, and copy FILE's bytes of each segment that
+ * differs to pend_old.  No stdio or malloc here: a SIGBUS jumps out.
+ */
+static int copy_window(void *ctx)
+{
+	struct patch *pt = ctx;
+	const unsigned char *base = pt->mf.data;
+	uint64_t base_off = pt->mf.data_off;
+
+	for (size_t i = pt->seg_lo; i < pt->seg_hi; i++) {
+		struct segment *s = &pt->segs[i];
+		const unsigned char *old = base + (s->off - base_off);
+
+		s->differs = memcmp(old, pt->pend + s->at, s->len) != 0;
+		if (s->differs)
+			memcpy(pt->pend_old + s->at, old, s->len);
+	}
+	return 0;
+}
+
+/* Report a failure to read FILE: a fault is the file shrinking under us. */
+static void read_failed(struct patch *pt)
+{
+	if (pt->mf.faulted)
+		diag("patch", "%s: file changed size while being read",
+		     pt->a.path);
+	else
+		diag_errno("patch", "%s", pt->a.path);
+}
+
+/*
+ * Compare the queued segments with FILE, one window's segments per
+ * mapping, and empty the queue.  The mapping covers just the pages from
+ * the window's first queued byte to its last, and is dropped afterwards.
+ * 0, or -1 after a message.
+ */
+static int compare_pending(struct patch *pt)
+{
+	size_t i = 0;
+	unsigned char *b;
+
+	if (pt->nsegs == 0)
+		return 0;
+	b = grow_array(pt->pend_old, &pt->pend_old_cap, pt->npend, 1);
+	if (b == NULL) {
+		diag_errno("patch", "%s", pt->a.path);
+		return -1;
+	}
+	pt->pend_old = b;
+	while (i < pt->nsegs) {
+		const struct segment *s = &pt->segs[i], *last;
+		size_t j = i + 1;
+
+		if (s->off >= pt->old_size) {
+			if (find_diffs(pt, s->off, NULL, pt->pend + s->at,
+				       s->len) < 0)
+				goto nomem;
+			i++;
+			continue;
+		}
+		while (j < pt->nsegs && pt->segs[j].off < pt->old_size &&
+		       pt->segs[j].off / pt->window == s->off / pt->window)
+			j++;
+		last = &pt->segs[j - 1];
+		if (mapfile_map(&pt->mf, s->off,
+				(size_t)(last->off + last->len - s->off)) < 0) {
+			diag_errno("patch", "%s", pt->a.path);
+			return -1;
+		}
+		pt->seg_lo = i;
+		pt->seg_hi = j;
+		if (mapfile_guard(&pt->mf, copy_window, pt) < 0) {
+			read_failed(pt);
+			mapfile_unmap(&pt->mf);
+			return -1;
+		}
+		for (; i < j; i++) {
+			s = &pt->segs[i];
+			if (s->differs &&
+			    find_diffs(pt, s->off, pt->pend_old + s->at,
+				       pt->pend + s->at, s->len) < 0)
+				goto nomem;
+		}
+	}
+	pt->nsegs = 0;
+	pt->npend = 0;
+	if (mapfile_unmap(&pt->mf) < 0) {
+		diag_errno("patch", "%s", pt->a.path);
+		return -1;
+	}
+	return 0;
+nomem:
+	diag_errno("patch", "%s", pt->a.path);
+	return -1;
+}
+
+/* ---- Step 2: the dump into the queue ----------------------------------- */
+
+/*
+ * Queue the LEN bytes just parsed into pend[npend] for file offset OFF,
+ * cut where a window of FILE or FILE itself ends, and merged with the last
+ * segment where they continue it.  0, or -1 with errno.
+ */
+static int queue_bytes(struct patch *pt, uint64_t off, size_t len)
+{
+	while (len > 0) {
+		struct segment *last = pt->nsegs ? &pt->segs[pt->nsegs - 1] :
+				       NULL;
+		uint64_t lim = UINT64_MAX;
+		size_t k = len;
+
+		if (off < pt->old_size) {
+			lim = off - off % pt->window + pt->window;
+			if (lim > pt->old_size)
+				lim = pt->old_size;
+			if (lim - off < k)
+				k = (size_t)(lim - off);
+		}
+		/* Bytes are queued in order, so a segment ending at OFF
+		 * ends where these bytes start in pend too. */
+		if (last != NULL && last->off + last->len == off &&
+		    (off < pt->old_size ? off % pt->window != 0 :
+					  off != pt->old_size)) {
+			last->len += k;
+		} else {
+			last = grow_array(pt->segs, &pt->segs_cap,
+					  pt->nsegs + 1, sizeof(*pt->segs));
+			if (last == NULL)
+				return -1;
+			pt->segs = last;
+			last = &pt->segs[pt->nsegs++];
+			last->off = off;
+			last->len = k;
+			last->at = pt->npend;
+		}
+		pt->npend += k;
+		off += k;
+		len -= k;
+	}
+	return 0;
+}
+
+/* Parse one line (without its newline) and queue its bytes.  0, or 1
+ * after a message. */
 static int take_line(struct patch *pt, const char *s, size_t n)
 {
 	struct dumpline dl;
-	struct dump_run *last;
 	const char *why = "";
 	unsigned char *b;
+	uint64_t end;
 
 	pt->line++;
 	if (n > LINE_MAX_BYTES) {
@@ -187,56 +488,72 @@ static int take_line(struct patch *pt, const char *s, size_t n)
 		     pt->dump_name, pt->line, LINE_MAX_BYTES);
 		return 1;
 	}
-	b = grow_array(pt->bytes, &pt->bytes_cap, pt->nbytes + n / 2 + 1, 1);
+	b = grow_array(pt->pend, &pt->pend_cap, pt->npend + n / 2 + 1, 1);
 	if (b == NULL) {
 		diag_errno("patch", "%s", pt->dump_name);
 		return 1;
 	}
-	pt->bytes = b;
-	if (dumpline_parse(s, n, pt->bytes + pt->nbytes, &dl, &why) < 0) {
+	pt->pend = b;
+	if (dumpline_parse(s, n, pt->pend + pt->npend, &dl, &why) < 0) {
 		diag("patch", "%s:%lu: %s (column %zu)", pt->dump_name,
 		     pt->line, why, dl.column);
 		return 1;
 	}
 	if (dl.kind != DUMPLINE_DATA)
 		return 0;
-	last = pt->nruns ? &pt->runs[pt->nruns - 1] : NULL;
-	if (last != NULL && dl.offset < last->off + last->len) {
+	if (dl.offset < pt->prev_end) {
 		diag("patch", "%s:%lu: offset 0x%llx goes back before the end "
 		     "of the bytes above (0x%llx)", pt->dump_name, pt->line,
 		     (unsigned long long)dl.offset,
-		     (unsigned long long)(last->off + last->len));
+		     (unsigned long long)pt->prev_end);
 		return 1;
 	}
-	if (last != NULL && dl.offset == last->off + last->len) {
-		last->len += dl.len;
-	} else {
-		struct dump_run *runs = grow_array(pt->runs, &pt->runs_cap,
-						   pt->nruns + 1,
-						   sizeof(*pt->runs));
-
-		if (runs == NULL) {
-			diag_errno("patch", "%s", pt->dump_name);
-			return 1;
+	end = dl.offset + dl.len;
+	pt->prev_end = end;
+	if (end > pt->old_size) {
+		if (!pt->a.grow || pt->mf.kind != MF_REGULAR) {
+			if (pt->outside_line == 0) {
+				pt->outside_line = pt->line;
+				pt->outside_off = dl.offset;
+				pt->outside_end = end;
+			}
+			return 0;
 		}
-		pt->runs = runs;
-		last = &pt->runs[pt->nruns++];
-		last->off = dl.offset;
-		last->len = dl.len;
-		last->at = pt->nbytes;
-		last->line = pt->line;
+		if (end > pt->new_size)
+			pt->new_size = end;
 	}
-	pt->nbytes += dl.len;
+	/* Once the command is bound to fail, only parsing goes on. */
+	if (pt->outside_line != 0)
+		return 0;
+	if (queue_bytes(pt, dl.offset, dl.len) < 0) {
+		diag_errno("patch", "%s", pt->dump_name);
+		return 1;
+	}
 	return 0;
 }
 
-/* Walk callback: split the dump text into lines, carrying a cut line. */
+static int queue_full(const struct patch *pt)
+{
+	return pt->npend >= PENDING_BYTES || pt->nsegs >= PENDING_SEGS;
+}
+
+/*
+ * Walk callback: split the dump text into lines, carrying a cut line.
+ *
+ * When the queue fills, its bytes are compared with FILE.  A mapped dump's
+ * callback runs under the walk's SIGBUS guard, and the guard does not nest
+ * (a second one, for FILE's mapping, would leave the dump's mapping
+ * unguarded when it returned): so a mapped dump's walk is paused after the
+ * line that filled the queue (WALK_PAUSE, pt->resume set), the caller
+ * compares, and the walk goes on from there.  A stream's chunks are in a
+ * plain buffer, unguarded, and a stream cannot go back: it compares here.
+ */
 static int take_chunk(void *ctx, const unsigned char *p, size_t n,
 		      uint64_t off)
 {
 	struct patch *pt = ctx;
+	const unsigned char *start = p;
 
-	(void)off;
 	while (n > 0) {
 		const unsigned char *nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) : n;
@@ -269,11 +586,22 @@ static int take_chunk(void *ctx, const unsigned char *p, size_t n,
 		}
 		p += k + 1;
 		n -= k + 1;
+		if (!queue_full(pt))
+			continue;
+		if (pt->dump_mapped) {
+			pt->resume = off + (uint64_t)(p - start);
+			return WALK_PAUSE;
+		}
+		if (compare_pending(pt) < 0)
+			return 1;
 	}
 	return 0;
 }
 
-/* Read and parse the whole dump.  0, or -1 after a message. */
+/*
+ * Read the whole dump, comparing as it goes.  0, or -1 after a message
+ * (a malformed line, a line past the end without --grow, an I/O error).
+ */
 static int read_dump(struct patch *pt)
 {
 	struct mapfile dmf;
@@ -282,18 +610,42 @@ static int read_dump(struct patch *pt)
 	if (open_input("patch", pt->a.dump, &dmf) < 0)
 		return -1;
 	apply_test_window(&dmf);
-	rc = mapfile_walk(&dmf, 0, UINT64_MAX, take_chunk, pt);
-	if (rc < 0)
-		diag_errno("patch", "%s", pt->dump_name);
+	pt->dump_mapped = dmf.kind != MF_STREAM;
+	do {
+		/* A stream goes on from where it is, whatever the offset. */
+		rc = mapfile_walk(&dmf, pt->dump_mapped ? pt->resume : 0,
+				  UINT64_MAX, take_chunk, pt);
+		if (rc == WALK_PAUSE && compare_pending(pt) < 0)
+			rc = 1;
+	} while (rc == WALK_PAUSE);
+	if (rc < 0) {
+		if (dmf.faulted)
+			diag("patch", "%s: file changed size while being read",
+			     pt->dump_name);
+		else
+			diag_errno("patch", "%s", pt->dump_name);
+	}
 	if (rc == 0 && pt->ncarry > 0 &&
 	    take_line(pt, pt->carry, pt->ncarry) != 0)
 		rc = 1;
-	if (close_file("patch", pt->dump_name, &dmf) < 0)
+	if (rc == 0 && pt->outside_line != 0) {
+		diag("patch", "%s:%lu: range [%llu, %llu) is outside %s "
+		     "(%llu bytes)%s", pt->dump_name, pt->outside_line,
+		     (unsigned long long)pt->outside_off,
+		     (unsigned long long)pt->outside_end, pt->a.path,
+		     (unsigned long long)pt->old_size,
+		     pt->mf.kind == MF_REGULAR ?
+		     "; --grow extends the file" : "");
+		rc = 1;
+	}
+	if (rc == 0 && compare_pending(pt) < 0)
+		rc = 1;
+	if (close_file("patch", pt->dump_name, &dmf) < 0 && rc == 0)
 		rc = -1;
 	return rc == 0 ? 0 : -1;
 }
 
-/* ---- Step 4: what differs ---------------------------------------------- */
+/* ---- Step 4: the output and the write ---------------------------------- */
 
 /* Append the lowercase hex of P[0..N) to the output. */
 static int emit_hex(struct outbuf *ob, const unsigned char *p, size_t n)
@@ -312,218 +664,29 @@ static int emit_hex(struct outbuf *ob, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* --dry-run: print the changed run that just ended.  0, or -1 (output). */
-static int emit_diff(struct patch *pt)
+/* --dry-run: print each changed run.  0, or -1 (output failed). */
+static int print_changes(struct patch *pt)
 {
-	char head[32];
-	int k = snprintf(head, sizeof(head), "0x%llx: ",
-			 (unsigned long long)pt->diff_off);
+	for (size_t i = 0; i < pt->nchanges; i++) {
+		const struct change *c = &pt->changes[i];
+		char head[32];
+		int k = snprintf(head, sizeof(head), "0x%llx: ",
+				 (unsigned long long)c->off);
 
-	if (outbuf_write(&pt->out, head, (size_t)k) < 0 ||
-	    emit_hex(&pt->out, pt->diff_old, (size_t)pt->diff_len) < 0 ||
-	    outbuf_write(&pt->out, " -> ", 4) < 0 ||
-	    emit_hex(&pt->out, pt->diff_new, (size_t)pt->diff_len) < 0 ||
-	    outbuf_write(&pt->out, "\n", 1) < 0)
-		return -1;
-	return 0;
-}
-
-/*
- * Close the changed run being built, if any.  A failed output only sets
- * out_failed: the walk then stops, and finish_output reports it.
- */
-static void end_diff(struct patch *pt)
-{
-	if (pt->diff_len > 0 && pt->a.dry_run && !pt->out_failed &&
-	    emit_diff(pt) < 0)
-		pt->out_failed = 1;
-	pt->diff_len = 0;
-}
-
-/* Add the pages of [OFF, OFF+LEN) to the spans to write. */
-static int add_span(struct patch *pt, uint64_t off, uint64_t len)
-{
-	uint64_t lo = off - off % pt->page;
-	uint64_t hi = off + len;
-	struct span *last = pt->nspans ? &pt->spans[pt->nspans - 1] : NULL;
-
-	if (hi % pt->page != 0)
-		hi += pt->page - hi % pt->page;
-	if (hi > pt->new_size)
-		hi = pt->new_size;
-	if (last != NULL && lo <= last->end) {
-		if (hi > last->end)
-			last->end = hi;
-		return 0;
-	}
-	last = grow_array(pt->spans, &pt->spans_cap, pt->nspans + 1,
-			  sizeof(*pt->spans));
-	if (last == NULL)
-		return -1;
-	pt->spans = last;
-	pt->spans[pt->nspans].off = lo;
-	pt->spans[pt->nspans].end = hi;
-	pt->nspans++;
-	return 0;
-}
-
-/*
- * Bytes OFF..OFF+LEN differ: OLD is what FILE holds (NULL: past its end,
- * where it will read as zeros), NEW what the dump wants.  Extends the
- * changed run when it continues one.  0, or -1 with errno.
- */
-static int note_diff(struct patch *pt, uint64_t off,
-		     const unsigned char *old, const unsigned char *new,
-		     size_t len)
-{
-	if (pt->diff_len == 0 || pt->diff_off + pt->diff_len != off) {
-		end_diff(pt);
-		pt->diff_off = off;
-		pt->diff_new = new;
-		pt->changed_runs++;
-	}
-	if (pt->a.dry_run) {
-		unsigned char *o = grow_array(pt->diff_old, &pt->diff_old_cap,
-					      (size_t)pt->diff_len + len, 1);
-
-		if (o == NULL)
+		if (outbuf_write(&pt->out, head, (size_t)k) < 0 ||
+		    emit_hex(&pt->out, pt->oldb + c->at, c->len) < 0 ||
+		    outbuf_write(&pt->out, " -> ", 4) < 0 ||
+		    emit_hex(&pt->out, pt->newb + c->at, c->len) < 0 ||
+		    outbuf_write(&pt->out, "\n", 1) < 0)
 			return -1;
-		pt->diff_old = o;
-		if (old != NULL)
-			memcpy(pt->diff_old + pt->diff_len, old, len);
-		else
-			memset(pt->diff_old + pt->diff_len, 0, len);
-	}
-	pt->diff_len += len;
-	pt->changed_bytes += len;
-	return add_span(pt, off, len);
-}
-
-/* Compare LEN bytes at file offset OFF: OLD (NULL: zeros) with NEW. */
-static int compare_bytes(struct patch *pt, uint64_t off,
-			 const unsigned char *old, const unsigned char *new,
-			 size_t len)
-{
-	static const unsigned char zeros[4096];
-	size_t i = 0, j;
-
-	if (old == NULL) {
-		/* Past the end: compare with zeros, a page at a time. */
-		while (i < len) {
-			size_t k = len - i < sizeof(zeros) ? len - i :
-				   sizeof(zeros);
-
-			if (compare_bytes(pt, off + i, zeros, new + i, k) < 0)
-				return -1;
-			i += k;
-		}
-		return 0;
-	}
-	if (memcmp(old, new, len) == 0)
-		return 0;
-	while (i < len) {
-		while (i < len && old[i] == new[i])
-			i++;
-		if (i == len)
-			break;
-		j = i;
-		while (j < len && old[j] != new[j])
-			j++;
-		if (note_diff(pt, off + i, old == zeros ? NULL : old + i,
-			      new + i, j - i) < 0)
-			return -1;
-		i = j;
 	}
 	return 0;
 }
 
 /*
- * Walk callback of the comparison: the runs that meet this chunk, from
- * the cursor on.  A run that goes on past the chunk stays the cursor.
- */
-static int compare_chunk(void *ctx, const unsigned char *p, size_t n,
-			 uint64_t off)
-{
-	struct patch *pt = ctx;
-	uint64_t end = off + n;
-
-	while (pt->cur < pt->nruns) {
-		const struct dump_run *r = &pt->runs[pt->cur];
-		uint64_t lo = r->off > off ? r->off : off;
-		uint64_t rend = r->off + r->len;
-		uint64_t hi = rend < end ? rend : end;
-
-		if (r->off >= end)
-			break;
-		if (lo < hi && compare_bytes(pt, lo, p + (lo - off),
-					     pt->bytes + r->at + (lo - r->off),
-					     (size_t)(hi - lo)) < 0) {
-			pt->walk_errno = errno;
-			return 1;
-		}
-		if (rend > end)
-			break;
-		pt->cur++;
-	}
-	return pt->out_failed;
-}
-
-/*
- * Step 4.  Runs closer together than a window share one walk, so that a
- * dump of many short runs (hexdump's '*' lines) does not map a window
- * per run, and a dump of two lines far apart does not map all between.
- * 0 when done or stopped by a failed output (out_failed: finish_output
- * reports it), -1 after a message.
- */
-static int find_changes(struct patch *pt)
-{
-	size_t r = 0, window = pt->mf.window;
-	int rc;
-
-	while (r < pt->nruns && !pt->out_failed) {
-		size_t last = r;
-		uint64_t start = pt->runs[r].off;
-		uint64_t end = start + pt->runs[r].len;
-
-		while (last + 1 < pt->nruns &&
-		       pt->runs[last + 1].off - end < window) {
-			last++;
-			end = pt->runs[last].off + pt->runs[last].len;
-		}
-		pt->cur = r;
-		rc = mapfile_walk(&pt->mf, start, end - start, compare_chunk,
-				  pt);
-		if (rc != 0 && !pt->out_failed) {
-			if (rc > 0)
-				errno = pt->walk_errno;
-			diag_errno("patch", "%s", pt->a.path);
-			return -1;
-		}
-		r = last + 1;
-	}
-	/* What lies past the end compares with the zeros it will read as. */
-	for (r = 0; r < pt->nruns && !pt->out_failed; r++) {
-		const struct dump_run *run = &pt->runs[r];
-		uint64_t end = run->off + run->len;
-		uint64_t lo = run->off > pt->old_size ? run->off : pt->old_size;
-
-		if (end <= pt->old_size)
-			continue;
-		if (compare_bytes(pt, lo, NULL, pt->bytes + run->at +
-				  (lo - run->off), (size_t)(end - lo)) < 0) {
-			diag_errno("patch", "%s", pt->a.path);
-			return -1;
-		}
-	}
-	end_diff(pt);
-	return 0;
-}
-
-/* ---- Step 5: the write ------------------------------------------------- */
-
-/*
- * Walk callback of the write.  FILE is open for writing, so the walk maps
- * each window writable and mf->data is P itself, without the const.
+ * Walk callback of the write, run under the walk's SIGBUS guard: no stdio
+ * or malloc.  FILE is open for writing, so the walk maps each window
+ * writable and mf->data is P itself, without the const.
  */
 static int write_chunk(void *ctx, const unsigned char *p, size_t n,
 		       uint64_t off)
@@ -533,26 +696,26 @@ static int write_chunk(void *ctx, const unsigned char *p, size_t n,
 	uint64_t end = off + n;
 
 	(void)p;
-	while (pt->cur < pt->nruns) {
-		const struct dump_run *r = &pt->runs[pt->cur];
-		uint64_t lo = r->off > off ? r->off : off;
-		uint64_t rend = r->off + r->len;
-		uint64_t hi = rend < end ? rend : end;
+	while (pt->cur < pt->nchanges) {
+		const struct change *c = &pt->changes[pt->cur];
+		uint64_t lo = c->off > off ? c->off : off;
+		uint64_t cend = c->off + c->len;
+		uint64_t hi = cend < end ? cend : end;
 
-		if (r->off >= end)
+		if (c->off >= end)
 			break;
 		if (lo < hi) {
 			unsigned char *d = dst + (lo - off);
-			const unsigned char *s = pt->bytes + r->at +
-						 (lo - r->off);
+			const unsigned char *s = pt->newb + c->at +
+						 (lo - c->off);
 
-			/* Write only what differs: a byte stored again
+			/* Store only what differs: a byte stored again
 			 * could undo a concurrent writer's change. */
 			for (size_t i = 0; i < hi - lo; i++)
 				if (d[i] != s[i])
 					d[i] = s[i];
 		}
-		if (rend > end)
+		if (cend > end)
 			break;
 		pt->cur++;
 	}
@@ -561,6 +724,19 @@ static int write_chunk(void *ctx, const unsigned char *p, size_t n,
 		return 1;
 	}
 	return 0;
+}
+
+/* The end of span S, clipped to the file's new size. */
+static uint64_t span_end(const struct patch *pt, const struct span *s)
+{
+	return s->end < pt->new_size ? s->end : pt->new_size;
+}
+
+/* Give FILE back its old size after a failure, if it grew. */
+static void undo_growth(struct patch *pt)
+{
+	if (pt->mf.size != pt->old_size)
+		mapfile_resize(&pt->mf, pt->old_size);
 }
 
 /*
@@ -580,7 +756,7 @@ static int reserve_and_grow(struct patch *pt)
 	for (size_t i = pt->nspans; i-- > 0 && mf->kind == MF_REGULAR;) {
 		const struct span *s = &pt->spans[i];
 
-		if (mapfile_allocate(mf, s->off, s->end - s->off) < 0 &&
+		if (mapfile_allocate(mf, s->off, span_end(pt, s) - s->off) < 0 &&
 		    errno != EOPNOTSUPP && errno != EINVAL && errno != ENODEV)
 			goto undo;
 	}
@@ -589,35 +765,42 @@ static int reserve_and_grow(struct patch *pt)
 	return 0;
 undo:
 	diag_errno("patch", "%s", pt->a.path);
-	if (mf->size != pt->old_size)
-		mapfile_resize(mf, pt->old_size);
+	undo_growth(pt);
 	return -1;
 }
 
 static int apply_changes(struct patch *pt)
 {
-	size_t i;
 	int rc;
 
 	if (reserve_and_grow(pt) < 0)
 		return -1;
 	pt->cur = 0;
-	for (i = 0; i < pt->nspans; i++) {
+	for (size_t i = 0; i < pt->nspans; i++) {
 		const struct span *s = &pt->spans[i];
 
-		/* Runs that end before this span were handled before it. */
-		while (pt->cur < pt->nruns &&
-		       pt->runs[pt->cur].off + pt->runs[pt->cur].len <= s->off)
+		/* Changes that end before this span were stored before it. */
+		while (pt->cur < pt->nchanges &&
+		       pt->changes[pt->cur].off + pt->changes[pt->cur].len <=
+		       s->off)
 			pt->cur++;
-		rc = mapfile_walk(&pt->mf, s->off, s->end - s->off,
+		rc = mapfile_walk(&pt->mf, s->off, span_end(pt, s) - s->off,
 				  write_chunk, pt);
-		if (rc != 0) {
-			if (rc > 0)
-				errno = pt->walk_errno;
-			diag_errno("patch", "%s: data may not have reached "
-				   "storage", pt->a.path);
+		if (rc == 0)
+			continue;
+		if (pt->mf.faulted) {
+			/* The file shrank under us: its size is not ours
+			 * to restore. */
+			diag("patch", "%s: file changed size while being read",
+			     pt->a.path);
 			return -1;
 		}
+		if (rc > 0)
+			errno = pt->walk_errno;
+		diag_errno("patch", "%s: data may not have reached storage",
+			   pt->a.path);
+		undo_growth(pt);
+		return -1;
 	}
 	if (!pt->a.no_sync && pt->mf.size != pt->old_size &&
 	    mapfile_fsync(&pt->mf) < 0) {
@@ -630,38 +813,6 @@ static int apply_changes(struct patch *pt)
 
 /* ---- The command -------------------------------------------------------- */
 
-/* Step 3: the end of the dump against FILE's size. */
-static int check_size(struct patch *pt)
-{
-	const struct dump_run *last;
-	uint64_t end;
-
-	pt->old_size = pt->new_size = pt->mf.size;
-	if (pt->nruns == 0)
-		return 0;
-	last = &pt->runs[pt->nruns - 1];
-	end = last->off + last->len;
-	if (end <= pt->mf.size)
-		return 0;
-	if (!pt->a.grow || pt->mf.kind != MF_REGULAR) {
-		/* Name the first run that passes the end. */
-		size_t r = 0;
-
-		while (pt->runs[r].off + pt->runs[r].len <= pt->mf.size)
-			r++;
-		diag("patch", "%s:%lu: range [%llu, %llu) is outside %s "
-		     "(%llu bytes)%s", pt->dump_name, pt->runs[r].line,
-		     (unsigned long long)pt->runs[r].off,
-		     (unsigned long long)(pt->runs[r].off + pt->runs[r].len),
-		     pt->a.path, (unsigned long long)pt->mf.size,
-		     pt->mf.kind == MF_REGULAR ?
-		     "; --grow extends the file" : "");
-		return -1;
-	}
-	pt->new_size = end;
-	return 0;
-}
-
 /* -v: "FILE: N bytes changed in M runs[, size OLD -> NEW]". */
 static int print_summary(struct patch *pt)
 {
@@ -673,11 +824,11 @@ static int print_summary(struct patch *pt)
 			 (unsigned long long)pt->old_size,
 			 (unsigned long long)pt->new_size);
 	k = snprintf(line, sizeof(line), "%s: %llu byte%s %s in %llu run%s%s\n",
-		     pt->a.path, (unsigned long long)pt->changed_bytes,
-		     pt->changed_bytes == 1 ? "" : "s",
+		     pt->a.path, (unsigned long long)pt->nnew,
+		     pt->nnew == 1 ? "" : "s",
 		     pt->a.dry_run ? "would change" : "changed",
-		     (unsigned long long)pt->changed_runs,
-		     pt->changed_runs == 1 ? "" : "s", size);
+		     (unsigned long long)pt->nchanges,
+		     pt->nchanges == 1 ? "" : "s", size);
 	if (k < 0)
 		return 0;
 	if ((size_t)k >= sizeof(line)) {
@@ -720,12 +871,21 @@ int cmd_patch(int argc, char **argv)
 	}
 	if (open_file("patch", pt.a.path, MF_WRITE, &pt.mf) < 0)
 		goto out;
-	apply_test_window(&pt.mf);
-	if (read_dump(&pt) < 0 || check_size(&pt) < 0 ||
-	    find_changes(&pt) < 0)
+	if (mapfile_lock(&pt.mf) < 0) {
+		diag_errno("patch", "%s: cannot take the write lock",
+			   pt.a.path);
 		goto close;
-	if (!pt.a.dry_run && !pt.out_failed &&
-	    (pt.nspans > 0 || pt.new_size != pt.old_size) &&
+	}
+	apply_test_window(&pt.mf);
+	/* Windows as mapfile_walk cuts them: whole pages, at least one. */
+	pt.window = pt.mf.window < pt.page ? pt.page :
+		    pt.mf.window - pt.mf.window % pt.page;
+	pt.old_size = pt.new_size = pt.mf.size;
+	if (read_dump(&pt) < 0)
+		goto close;
+	if (pt.a.dry_run && print_changes(&pt) < 0)
+		pt.out_failed = 1;
+	if (!pt.a.dry_run && (pt.nspans > 0 || pt.new_size != pt.old_size) &&
 	    apply_changes(&pt) < 0)
 		goto close;
 	if (pt.a.verbose && !pt.out_failed && print_summary(&pt) < 0)
@@ -738,10 +898,13 @@ close:
 		status = EXIT_TROUBLE;
 out:
 	outbuf_free(&pt.out);
-	free(pt.bytes);
-	free(pt.runs);
 	free(pt.carry);
-	free(pt.diff_old);
+	free(pt.pend);
+	free(pt.pend_old);
+	free(pt.segs);
+	free(pt.changes);
+	free(pt.newb);
+	free(pt.oldb);
 	free(pt.spans);
 	return status;
 }

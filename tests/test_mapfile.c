@@ -2283,6 +2283,105 @@ static void test_set_syscalls_copies_and_restores(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+
+/* ---- the SIGBUS guard and the write lock -------------------------------- */
+
+/* Read one byte of a mapping at *(const volatile unsigned char **)ctx. */
+static int touch_byte(void *ctx)
+{
+	const volatile unsigned char *p = ctx;
+
+	return *p == 0xfe ? 7 : 8;
+}
+
+static void test_guard_catches_shrink_twice(void **state)
+{
+	struct mapfile mf;
+	const char *path = random_file("guard", 3 * ps, 41, NULL);
+
+	(void)state;
+	assert_int_equal(mapfile_open(&mf, path, MF_READ), 0);
+	assert_int_equal(mapfile_map(&mf, 0, 3 * ps), 0);
+	/* In range: the callback's own value comes back. */
+	assert_true(mapfile_guard(&mf, touch_byte, mf.data + 5) >= 7);
+	assert_false(mf.faulted);
+	assert_int_equal(truncate(path, 0), 0);
+	/* Past the new end: caught, twice (SIGBUS is unblocked again after
+	 * the first jump, or the second fault would kill us). */
+	for (int i = 0; i < 2; i++) {
+		errno = 0;
+		assert_int_equal(mapfile_guard(&mf, touch_byte,
+					       mf.data + 2 * ps), -1);
+		assert_int_equal(errno, EIO);
+		assert_true(mf.faulted);
+	}
+	assert_int_equal(mapfile_close(&mf), 0);
+}
+
+struct nested {
+	struct mapfile *inner;
+	const unsigned char *outer_byte;
+	int inner_rc;
+};
+
+static int touch_outer(void *ctx)
+{
+	struct nested *n = ctx;
+
+	return touch_byte((void *)n->outer_byte);
+}
+
+static int guard_inner(void *ctx)
+{
+	struct nested *n = ctx;
+
+	n->inner_rc = mapfile_guard(n->inner, touch_outer, n);
+	return n->inner_rc;
+}
+
+static void test_guard_nested_fault_reaches_outer(void **state)
+{
+	struct mapfile a, b;
+	struct nested n;
+	const char *pa = random_file("guard-a", 2 * ps, 42, NULL);
+	const char *pb = random_file("guard-b", 2 * ps, 43, NULL);
+
+	(void)state;
+	assert_int_equal(mapfile_open(&a, pa, MF_READ), 0);
+	assert_int_equal(mapfile_open(&b, pb, MF_READ), 0);
+	assert_int_equal(mapfile_map(&a, 0, 2 * ps), 0);
+	assert_int_equal(mapfile_map(&b, 0, 2 * ps), 0);
+	assert_int_equal(truncate(pa, 0), 0);
+	n.inner = &b;
+	n.outer_byte = a.data + ps;
+	n.inner_rc = 99;
+	/* The fault is in A's mapping, taken under B's guard: A's guard
+	 * (the outer one) catches it; B's never returns. */
+	assert_int_equal(mapfile_guard(&a, guard_inner, &n), -1);
+	assert_true(a.faulted);
+	assert_false(b.faulted);
+	assert_int_equal(n.inner_rc, 99);
+	/* And the guard still works afterwards. */
+	assert_int_equal(mapfile_guard(&a, touch_byte, a.data + ps), -1);
+	assert_int_equal(mapfile_close(&a), 0);
+	assert_int_equal(mapfile_close(&b), 0);
+}
+
+static void test_lock_rereads_size(void **state)
+{
+	struct mapfile mf;
+	const char *path = random_file("lock", 100, 44, NULL);
+
+	(void)state;
+	assert_int_equal(mapfile_open(&mf, path, MF_WRITE), 0);
+	assert_int_equal(mf.size, 100);
+	/* Another writer grows the file between our open and our lock. */
+	assert_int_equal(truncate(path, 5000), 0);
+	assert_int_equal(mapfile_lock(&mf), 0);
+	assert_int_equal(mf.size, 5000);
+	assert_int_equal(mapfile_close(&mf), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2343,6 +2442,9 @@ int main(void)
 		T(test_read_eintr_retried),
 		T(test_read_eio),
 		T(test_read_zero_bytes_keeps_probe),
+		T(test_guard_catches_shrink_twice),
+		T(test_guard_nested_fault_reaches_outer),
+		T(test_lock_rereads_size),
 		T(test_walk_window_boundaries),
 		T(test_walk_window_multiple_pages),
 		T(test_walk_window_rounded),

@@ -18,6 +18,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1038,6 +1041,413 @@ static void test_random_edits_small_windows(void **state)
 	free(want);
 }
 
+/* ---- large files, one streaming pass ------------------------------------ */
+
+#define BIG_LEN ((size_t)64 << 20)
+/* hexdump -C: "OFFSET  16 bytes in two groups  |ASCII|\n", 79 bytes. */
+#define CANON_LINE 79
+
+/*
+ * A file of BIG_LEN pseudo-random bytes (no two lines alike, so nothing is
+ * squeezed) and its full canonical dump written by mmtool hexdump.
+ * Returns the bytes, or NULL after skip() when hexdump is not there yet.
+ */
+static unsigned char *big_file_and_dump(const char *file, const char *dump)
+{
+	unsigned char *data = malloc(BIG_LEN);
+	struct stat st;
+	char cmd[1024];
+
+	assert_non_null(data);
+	fill_random(data, BIG_LEN, 64);
+	write_file(file, data, BIG_LEN);
+	snprintf(cmd, sizeof(cmd), "'%s' hexdump '%s' > '%s' 2>/dev/null",
+		 mmtool_path(), file, dump);
+	if (system(cmd) != 0) {
+		free(data);
+		skip();	/* the hexdump command is not there yet */
+		return NULL;
+	}
+	assert_int_equal(stat(dump, &st), 0);
+	/* Every line there, then "04000000\n". */
+	assert_true(st.st_size == (off_t)(BIG_LEN / 16 * CANON_LINE + 9));
+	return data;
+}
+
+/* In the canonical dump file DUMP of a file with no squeezed lines, set
+ * the byte at file offset OFF to V, in place. */
+static void edit_canonical_file(const char *dump, uint64_t off,
+				unsigned char v)
+{
+	static const char digits[] = "0123456789abcdef";
+	uint64_t line = off / 16;
+	unsigned k = (unsigned)(off % 16);
+	off_t at = (off_t)(line * CANON_LINE);
+	char prefix[32], got[16], hex[2];
+	int fd = open(dump, O_RDWR);
+
+	assert_true(fd >= 0);
+	snprintf(prefix, sizeof(prefix), "%08llx  ",
+		 (unsigned long long)(line * 16));
+	assert_int_equal(pread(fd, got, 10, at), 10);
+	assert_memory_equal(got, prefix, 10);
+	hex[0] = digits[v >> 4];
+	hex[1] = digits[v & 15];
+	assert_int_equal(pwrite(fd, hex, 2, at + 10 + 3 * k + (k >= 8)), 2);
+	assert_int_equal(close(fd), 0);
+}
+
+/* A 64 MiB file patched from its full mmtool hexdump with a few edits
+ * (at the ends, across a line, across a 4 MiB window): exactly those
+ * bytes change. */
+static void test_big_full_dump_few_edits(void **state)
+{
+	const char *file = tmp_path("big64.bin"), *dpath = tmp_path("big64.d");
+	static const uint64_t at[] = {
+		0, 15, 16, (4u << 20) - 1, 4u << 20, (32u << 20) + 5,
+		BIG_LEN - 1
+	};
+	unsigned char *data = big_file_and_dump(file, dpath), *want;
+	size_t nbytes, nruns;
+	char expect[512];
+	struct run r;
+
+	(void)state;
+	if (data == NULL)
+		return;
+	want = malloc(BIG_LEN);
+	assert_non_null(want);
+	memcpy(want, data, BIG_LEN);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		want[at[i]] = (unsigned char)~data[at[i]];
+		edit_canonical_file(dpath, at[i], want[at[i]]);
+	}
+	count_diff(data, want, BIG_LEN, &nbytes, &nruns);
+	assert_int_equal(nbytes, 7);
+	assert_int_equal(nruns, 5);
+	run_args(&r, "patch", "-v", file, dpath, NULL);
+	if (r.status != 0)
+		fail_msg("patch: status %d: %s", r.status, r.err);
+	summary(expect, sizeof(expect), file, nbytes, nruns, "changed", "");
+	assert_string_equal(r.out, expect);
+	assert_int_equal(r.err_len, 0);
+	run_free(&r);
+	assert_file(file, want, BIG_LEN);
+	unlink(dpath);
+	unlink(file);
+	free(want);
+	free(data);
+}
+
+/* An unedited full dump of a large file: nothing changes, not the mtime. */
+static void test_big_unedited_dump_leaves_mtime(void **state)
+{
+	const char *file = tmp_path("big64u.bin");
+	const char *dpath = tmp_path("big64u.d");
+	unsigned char *data = big_file_and_dump(file, dpath);
+	struct snapshot snap;
+	char expect[512];
+	struct run r;
+
+	(void)state;
+	if (data == NULL)
+		return;
+	age_file(file);
+	snapshot_take(&snap, file);
+	run_args(&r, "patch", "-v", file, dpath, NULL);
+	assert_int_equal(r.status, 0);
+	snprintf(expect, sizeof(expect), "%s: 0 bytes changed in 0 runs\n",
+		 file);
+	assert_string_equal(r.out, expect);
+	assert_int_equal(r.err_len, 0);
+	run_free(&r);
+	snapshot_assert_same(&snap, file);
+	snapshot_free(&snap);
+	unlink(dpath);
+	unlink(file);
+	free(data);
+}
+
+/* A dump on standard input, long enough to be compared in many batches
+ * as it streams in, through small windows: exactly the edits land. */
+static void test_stdin_many_batches(void **state)
+{
+	const char *file = tmp_path("sb.bin");
+	size_t len = (3u << 20) + 77, nbytes, nruns;
+	unsigned char *data = make_data(len, 41), *want = malloc(len);
+	const char *argv[] = { "patch", "-v", NULL, "-", NULL };
+	char *dump, expect[512];
+	struct run r;
+
+	(void)state;
+	assert_non_null(want);
+	write_file(file, data, len);
+	memcpy(want, data, len);
+	dump = format_xxd(data, len, 0, 16, 2);
+	for (size_t at = 5; at < len; at += 65521) {
+		want[at] = (unsigned char)~data[at];
+		edit_byte(dump, &XXD, at, want[at]);
+	}
+	/* Across a window and a batch of queued bytes. */
+	for (size_t at = (1u << 20) - 3; at < (1u << 20) + 3; at++) {
+		want[at] = (unsigned char)(data[at] ^ 0x81);
+		edit_byte(dump, &XXD, at, want[at]);
+	}
+	count_diff(data, want, len, &nbytes, &nruns);
+	argv[2] = file;
+	setenv("MMTOOL_TEST_WINDOW", "8192", 1);
+	run_mmtool(&r, dump, strlen(dump), argv);
+	unsetenv("MMTOOL_TEST_WINDOW");
+	if (r.status != 0)
+		fail_msg("patch: status %d: %s", r.status, r.err);
+	summary(expect, sizeof(expect), file, nbytes, nruns, "changed", "");
+	assert_string_equal(r.out, expect);
+	run_free(&r);
+	assert_file(file, want, len);
+	free(dump);
+	free(data);
+	free(want);
+}
+
+/* A bad line far into a big dump, after many batches were compared (the
+ * walk over a mapped dump pauses for each): the line number is exact, and
+ * nothing was written, the edits before it included. */
+static void test_malformed_after_many_batches(void **state)
+{
+	const char *file = tmp_path("mb.bin"), *dpath = tmp_path("mb.d");
+	size_t len = 2u << 20;
+	unsigned char *data = make_data(len, 43);
+	const char *argv[] = { "patch", NULL, "-", NULL };
+	struct snapshot snap;
+	char *dump, *line, expect[512];
+	struct run r;
+
+	(void)state;
+	write_file(file, data, len);
+	age_file(file);
+	snapshot_take(&snap, file);
+	dump = format_xxd(data, len, 0, 16, 2);
+	edit_byte(dump, &XXD, 7, (unsigned char)~data[7]);
+	edit_byte(dump, &XXD, len / 2, (unsigned char)~data[len / 2]);
+	/* Line 120001 holds offset 0x1d4c00. */
+	line = strstr(dump, "\n001d4c00: ");
+	assert_non_null(line);
+	line[1 + 10 + 2] = 'z';
+	write_text(dpath, dump);
+	run_args(&r, "patch", file, dpath, NULL);
+	assert_refused(&r, 2);
+	snprintf(expect, sizeof(expect), "mmtool: patch: %s:120001: invalid "
+		 "hex digit (column 13)\n", dpath);
+	assert_string_equal(r.err, expect);
+	run_free(&r);
+	argv[1] = file;
+	run_mmtool(&r, dump, strlen(dump), argv);
+	assert_refused(&r, 2);
+	assert_string_equal(r.err, "mmtool: patch: standard input:120001: "
+			    "invalid hex digit (column 13)\n");
+	run_free(&r);
+	snapshot_assert_same(&snap, file);
+	snapshot_free(&snap);
+	free(dump);
+	free(data);
+}
+
+/* A line past the end names that line; a malformed line further on is
+ * what gets reported, since the whole dump is read first. */
+static void test_past_end_then_malformed(void **state)
+{
+	const char *file = tmp_path("pm.bin"), *dpath = tmp_path("pm.d");
+	struct snapshot snap;
+	char expect[512];
+	struct run r;
+
+	(void)state;
+	write_file(file, "abcdefgh", 8);
+	age_file(file);
+	snapshot_take(&snap, file);
+	write_text(dpath, "00000000: 7a7a  zz\n00000004: 4142 4344 4546  "
+		   "ABCDEF\n0000000a: 4748  GH\n");
+	run_args(&r, "patch", file, dpath, NULL);
+	assert_refused(&r, 2);
+	snprintf(expect, sizeof(expect), "mmtool: patch: %s:2: range [4, 10) "
+		 "is outside %s (8 bytes); --grow extends the file\n", dpath,
+		 file);
+	assert_string_equal(r.err, expect);
+	run_free(&r);
+	write_text(dpath, "00000000: 7a7a  zz\n00000004: 4142 4344 4546  "
+		   "ABCDEF\n0000000a: 47x8  GH\n");
+	run_args(&r, "patch", file, dpath, NULL);
+	assert_refused(&r, 2);
+	snprintf(expect, sizeof(expect), "mmtool: patch: %s:3: invalid hex "
+		 "digit", dpath);
+	assert_true(strncmp(r.err, expect, strlen(expect)) == 0);
+	run_free(&r);
+	snapshot_assert_same(&snap, file);
+	snapshot_free(&snap);
+}
+
+/* ---- other writers ------------------------------------------------------ */
+
+extern char **environ;
+
+/*
+ * Start mmtool with ARGV (after "mmtool"), standard input the read end of
+ * a pipe whose write end goes to *in (or /dev/null if IN is NULL), and
+ * standard error into the file ERR.  Returns the pid.
+ */
+static pid_t spawn_mmtool(const char *const *argv, int *in, const char *err)
+{
+	posix_spawn_file_actions_t fa;
+	const char *args[8];
+	int p[2] = { -1, -1 };
+	size_t n = 0;
+	pid_t pid;
+
+	args[n++] = mmtool_path();
+	for (; *argv != NULL && n < 7; argv++)
+		args[n++] = *argv;
+	args[n] = NULL;
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	if (in != NULL) {
+		assert_int_equal(pipe(p), 0);
+		posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+		posix_spawn_file_actions_addclose(&fa, p[0]);
+		posix_spawn_file_actions_addclose(&fa, p[1]);
+	} else {
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+						 O_RDONLY, 0);
+	}
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, err,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_int_equal(posix_spawn(&pid, args[0], &fa, NULL,
+				     (char *const *)args, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	if (in != NULL) {
+		close(p[0]);
+		*in = p[1];
+	}
+	return pid;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Wait (up to 10 s) until process PID holds a write lock on FD's file. */
+static void wait_for_lock(int fd, pid_t pid)
+{
+	for (int i = 0; i < 1000; i++) {
+		struct flock fl;
+
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		assert_int_equal(fcntl(fd, F_GETLK, &fl), 0);
+		if (fl.l_type == F_WRLCK && fl.l_pid == pid)
+			return;
+		sleep_ms(10);
+	}
+	fail_msg("mmtool never took the lock");
+}
+
+/* patch waits for another writer's lock, then does its work. */
+static void test_waits_for_write_lock(void **state)
+{
+	const char *file = tmp_path("lk.bin"), *dpath = tmp_path("lk.d");
+	const char *err = tmp_path("lk.err");
+	const char *argv[] = { "patch", NULL, NULL, NULL };
+	struct flock fl;
+	char got[8];
+	pid_t pid;
+	int fd, st;
+
+	(void)state;
+	write_file(file, "abcdefgh", 8);
+	write_text(dpath, "00000002: 5859  XY\n");
+	/* Any close of the file by this process drops the lock: FD stays
+	 * open, and the file is read through it, until the end. */
+	fd = open(file, O_RDWR);
+	assert_true(fd >= 0);
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	assert_int_equal(fcntl(fd, F_SETLK, &fl), 0);
+	argv[1] = file;
+	argv[2] = dpath;
+	pid = spawn_mmtool(argv, NULL, err);
+	sleep_ms(300);
+	assert_int_equal(waitpid(pid, &st, WNOHANG), 0);
+	assert_int_equal(pread(fd, got, 8, 0), 8);
+	assert_memory_equal(got, "abcdefgh", 8);
+	fl.l_type = F_UNLCK;
+	assert_int_equal(fcntl(fd, F_SETLK, &fl), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(pread(fd, got, 8, 0), 8);
+	assert_memory_equal(got, "abXYefgh", 8);
+	close(fd);
+}
+
+/* FILE shrinks (a writer that ignores the lock) after patch opened it and
+ * before the dump arrives: reading the lost pages is caught, not a death
+ * by SIGBUS.  The first batch is compared long before the dump ends, so
+ * patch stops while this test is still writing (EPIPE here, not SIGPIPE). */
+static void test_file_shrinks_while_compared(void **state)
+{
+	const char *file = tmp_path("sh.bin"), *err = tmp_path("sh.err");
+	const char *argv[] = { "patch", NULL, "-", NULL };
+	size_t len = 4u << 20, elen;
+	unsigned char *data = make_data(len, 47);
+	void (*old_pipe)(int);
+	char *dump, *text, expect[512];
+	pid_t pid;
+	int fd, in, st;
+	size_t off = 0;
+
+	(void)state;
+	write_file(file, data, len);
+	dump = format_xxd(data, len, 0, 16, 2);
+	edit_byte(dump, &XXD, len - 1, (unsigned char)~data[len - 1]);
+	argv[1] = file;
+	pid = spawn_mmtool(argv, &in, err);
+	fd = open(file, O_RDWR);
+	assert_true(fd >= 0);
+	wait_for_lock(fd, pid);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	old_pipe = signal(SIGPIPE, SIG_IGN);
+	while (off < strlen(dump)) {
+		ssize_t n = write(in, dump + off, strlen(dump) - off);
+
+		if (n < 0 && errno == EPIPE)
+			break;	/* it gave up reading: fine */
+		assert_true(n > 0);
+		off += (size_t)n;
+	}
+	close(in);
+	signal(SIGPIPE, old_pipe);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (!WIFEXITED(st))
+		fail_msg("mmtool died by signal %d", WTERMSIG(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	text = (char *)read_file(err, &elen);
+	text = realloc(text, elen + 1);
+	assert_non_null(text);
+	text[elen] = '\0';
+	snprintf(expect, sizeof(expect), "mmtool: patch: %s: file changed "
+		 "size while being read\n", file);
+	assert_string_equal(text, expect);
+	close(fd);
+	free(text);
+	free(dump);
+	free(data);
+}
+
 /* ---- refusals ----------------------------------------------------------- */
 
 static void test_missing_file_and_dump(void **state)
@@ -1131,6 +1541,13 @@ int main(void)
 		cmocka_unit_test(test_past_4gib),
 		cmocka_unit_test(test_window_boundaries),
 		cmocka_unit_test(test_random_edits_small_windows),
+		cmocka_unit_test(test_big_full_dump_few_edits),
+		cmocka_unit_test(test_big_unedited_dump_leaves_mtime),
+		cmocka_unit_test(test_stdin_many_batches),
+		cmocka_unit_test(test_malformed_after_many_batches),
+		cmocka_unit_test(test_past_end_then_malformed),
+		cmocka_unit_test(test_waits_for_write_lock),
+		cmocka_unit_test(test_file_shrinks_while_compared),
 		cmocka_unit_test(test_missing_file_and_dump),
 		cmocka_unit_test(test_directory_and_fifo),
 		cmocka_unit_test(test_usage_errors),
