@@ -60,6 +60,36 @@ int open_file(const char *cmd, const char *path, int flags,
 	      struct mapfile *mf);
 
 /*
+ * Writers: take the whole-file write lock on MF (waiting while another
+ * mmtool writer holds it), then refresh mf->size, which that writer may
+ * have changed meanwhile.  The lock goes with close_file.  0, or -1 after
+ * "PATH: cannot lock: strerror" (the file is untouched).
+ */
+int lock_file(const char *cmd, const char *path, struct mapfile *mf);
+
+/*
+ * Refuse a new size for PATH past the process's file-size limit (ulimit
+ * -f) before the file is touched.  The system call would fail with EFBIG
+ * too, but some filesystems (ext4) stamp the file's mtime before they
+ * check, and a refused command leaves the file as it was.  0, or -1 after
+ * "PATH: File too large".
+ */
+int check_size_limit(const char *cmd, const char *path, uint64_t size);
+
+/*
+ * Report a fault that the mapping guard caught (mf->faulted) while
+ * reading, or (WRITING) writing, bytes of PATH up to offset END.  When
+ * the file now ends before END it shrank under the mapping: "PATH: file
+ * changed size while being read".  When it still covers END, the page
+ * could not be had for another reason (a hole on a full filesystem, an
+ * I/O error, or a shrink undone before we looked), and the message says
+ * so.  Refreshes mf->size.  Without mf->faulted (the guard could not be
+ * set up) it reports errno as "PATH: strerror".
+ */
+void report_fault(const char *cmd, const char *path, struct mapfile *mf,
+		  uint64_t end, int writing);
+
+/*
  * Open PATH for reading, or adopt standard input when PATH is "-".
  * Reports failures as open_file does.  0 or -1.
  */

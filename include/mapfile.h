@@ -156,6 +156,13 @@ int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
 int mapfile_guard(struct mapfile *mf, int (*fn)(void *ctx), void *ctx);
 
 /*
+ * Read the size of a regular file or block device again from its open
+ * descriptor (another process may have resized it).  0 with mf->size
+ * current, or -1 with errno and mf->size unchanged.  Streams: 0, no-op.
+ */
+int mapfile_refresh(struct mapfile *mf);
+
+/*
  * Take a whole-file write lock (fcntl F_SETLKW, waiting for other mmtool
  * writers) so that two writers never interleave a resize with a write,
  * then re-read the size (another writer may have changed it meanwhile).

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cmdutil.h"
 #include "diag.h"
@@ -130,23 +131,79 @@ int check_range(const char *cmd, const char *path, uint64_t off,
 	return -1;
 }
 
+/*
+ * PATH as a message names it.  A message is one line of at most 1 KiB, so
+ * a path too long to open (ENAMETOOLONG) would push the reason off its
+ * end: such a path is shown by its start and its length.
+ */
+static const char *shown_path(const char *path, char *buf, size_t size)
+{
+	size_t len = strlen(path);
+
+	if (len <= 128)
+		return path;
+	snprintf(buf, size, "%.64s... (a path of %zu bytes)", path, len);
+	return buf;
+}
+
 int open_file(const char *cmd, const char *path, int flags,
 	      struct mapfile *mf)
 {
+	char buf[128];
+
 	if (path[0] == '\0') {
 		diag(cmd, "empty file name");
 		return -1;
 	}
 	if (mapfile_open(mf, path, flags) < 0) {
-		diag_errno(cmd, "%s", path);
+		diag_errno(cmd, "%s", shown_path(path, buf, sizeof(buf)));
 		return -1;
 	}
 	if ((flags & MF_WRITE) && mf->kind == MF_STREAM) {
-		diag(cmd, "%s: not a regular file", path);
+		diag(cmd, "%s: not a regular file",
+		     shown_path(path, buf, sizeof(buf)));
 		mapfile_close(mf);
 		return -1;
 	}
 	return 0;
+}
+
+int lock_file(const char *cmd, const char *path, struct mapfile *mf)
+{
+	if (mapfile_lock(mf) < 0) {
+		diag_errno(cmd, "%s: cannot lock", path);
+		return -1;
+	}
+	return 0;
+}
+
+int check_size_limit(const char *cmd, const char *path, uint64_t size)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur == RLIM_SAVED_CUR || rl.rlim_cur == RLIM_SAVED_MAX ||
+	    size <= (uint64_t)rl.rlim_cur)
+		return 0;
+	errno = EFBIG;
+	diag_errno(cmd, "%s", path);
+	return -1;
+}
+
+void report_fault(const char *cmd, const char *path, struct mapfile *mf,
+		  uint64_t end, int writing)
+{
+	if (!mf->faulted) {
+		/* The guard itself failed (sigaction): no fault to explain. */
+		diag_errno(cmd, "%s", path);
+		return;
+	}
+	if (mapfile_refresh(mf) < 0 || mf->size < end)
+		diag(cmd, "%s: file changed size while being read", path);
+	else
+		diag(cmd, "%s: cannot %s a page of the file through its "
+		     "mapping (no space left on device, an I/O error, or the "
+		     "file changed size)", path, writing ? "write" : "read");
 }
 
 int open_input(const char *cmd, const char *path, struct mapfile *mf)
@@ -202,7 +259,10 @@ int read_input(const char *cmd, const char *path, unsigned char **buf,
 	if (open_input(cmd, path, &mf) < 0)
 		return -1;
 	if (mapfile_walk(&mf, 0, UINT64_MAX, append, &g) != 0) {
-		diag_errno(cmd, "%s", name);
+		if (mf.faulted)
+			report_fault(cmd, name, &mf, mf.size, 0);
+		else
+			diag_errno(cmd, "%s", name);
 		mapfile_close(&mf);
 		free(g.p);
 		return -1;

@@ -188,21 +188,30 @@ static int matches_at(const struct finder *f, const unsigned char *s)
 	return 1;
 }
 
-/* Print a match.  0 to go on, 1 to stop (MAX reached, output failed). */
+/*
+ * Print a match.  0 to go on, 1 to stop (MAX reached, output failed).
+ * Each line goes into the buffer whole (outbuf_reserve flushes what is
+ * there first when it lacks room), so that whatever has been written out
+ * when the walk stops on a fault is whole lines.
+ */
 static int report(struct finder *f, uint64_t off)
 {
 	char text[24];
 	size_t i = sizeof(text);
+	unsigned char *o;
 
 	text[--i] = '\n';
 	do {
 		text[--i] = (char)('0' + off % 10);
 		off /= 10;
 	} while (off > 0);
-	if (outbuf_write(&f->out, text + i, sizeof(text) - i) < 0) {
+	o = outbuf_reserve(&f->out, sizeof(text) - i);
+	if (o == NULL) {
 		f->out_failed = 1;
 		return 1;
 	}
+	memcpy(o, text + i, sizeof(text) - i);
+	outbuf_commit(&f->out, sizeof(text) - i);
 	return ++f->found == f->max;
 }
 
@@ -387,6 +396,14 @@ int cmd_find(int argc, char **argv)
 	}
 	/* -m 0 asks for no match: the operands are checked, nothing read. */
 	rc = f.max == 0 ? 0 : mapfile_walk(&mf, off, len, find_chunk, &f);
+	if (mf.faulted) {
+		/* The matches found before the fault are true: print them,
+		 * then say why the search stopped. */
+		outbuf_flush(&f.out);
+		report_fault("find", name, &mf,
+			     len < mf.size - off ? off + len : mf.size, 0);
+		goto close;
+	}
 	if (rc < 0) {
 		diag_errno("find", "%s", name);
 		goto close;

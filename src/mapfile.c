@@ -436,12 +436,28 @@ int mapfile_lock(struct mapfile *mf)
 	if (rc < 0)
 		return -1;
 	/* Another writer may have changed the size while we waited. */
-	if (mf->kind == MF_REGULAR) {
-		struct stat st;
+	return mapfile_refresh(mf);
+}
 
+int mapfile_refresh(struct mapfile *mf)
+{
+	struct stat st;
+	off_t end;
+
+	switch (mf->kind) {
+	case MF_REGULAR:
 		if (sys.fstat(mf->fd, &st) < 0)
 			return -1;
 		mf->size = (uint64_t)st.st_size;
+		return 0;
+	case MF_BLOCK:
+		end = sys.lseek(mf->fd, 0, SEEK_END);
+		if (end < 0)
+			return -1;
+		mf->size = (uint64_t)end;
+		return 0;
+	case MF_STREAM:
+		break;
 	}
 	return 0;
 }

@@ -351,12 +351,12 @@ static int copy_window(void *ctx)
 	return 0;
 }
 
-/* Report a failure to read FILE: a fault is the file shrinking under us. */
+/* Report a failure to read FILE (a fault: it shrank, or a page of it
+ * could not be had). */
 static void read_failed(struct patch *pt)
 {
 	if (pt->mf.faulted)
-		diag("patch", "%s: file changed size while being read",
-		     pt->a.path);
+		report_fault("patch", pt->a.path, &pt->mf, pt->old_size, 0);
 	else
 		diag_errno("patch", "%s", pt->a.path);
 }
@@ -773,6 +773,9 @@ static int apply_changes(struct patch *pt)
 {
 	int rc;
 
+	if (pt->new_size > pt->old_size &&
+	    check_size_limit("patch", pt->a.path, pt->new_size) < 0)
+		return -1;
 	if (reserve_and_grow(pt) < 0)
 		return -1;
 	pt->cur = 0;
@@ -791,8 +794,8 @@ static int apply_changes(struct patch *pt)
 		if (pt->mf.faulted) {
 			/* The file shrank under us: its size is not ours
 			 * to restore. */
-			diag("patch", "%s: file changed size while being read",
-			     pt->a.path);
+			report_fault("patch", pt->a.path, &pt->mf,
+				     pt->new_size, 1);
 			return -1;
 		}
 		if (rc > 0)
@@ -871,11 +874,8 @@ int cmd_patch(int argc, char **argv)
 	}
 	if (open_file("patch", pt.a.path, MF_WRITE, &pt.mf) < 0)
 		goto out;
-	if (mapfile_lock(&pt.mf) < 0) {
-		diag_errno("patch", "%s: cannot take the write lock",
-			   pt.a.path);
+	if (lock_file("patch", pt.a.path, &pt.mf) < 0)
 		goto close;
-	}
 	apply_test_window(&pt.mf);
 	/* Windows as mapfile_walk cuts them: whole pages, at least one. */
 	pt.window = pt.mf.window < pt.page ? pt.page :

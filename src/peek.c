@@ -68,6 +68,7 @@ static int show(struct peek *pk, const unsigned char *p, size_t n)
 		while (n > 0) {
 			char text[VTYPE_TEXT_MAX];
 			size_t k = pk->type.size - pk->ncarry, len;
+			unsigned char *o;
 
 			if (k > n)
 				k = n;
@@ -79,8 +80,13 @@ static int show(struct peek *pk, const unsigned char *p, size_t n)
 				break;
 			len = vtype_format(&pk->type, pk->carry, text);
 			text[len++] = '\n';
-			if (outbuf_write(&pk->out, text, len) < 0)
+			/* Whole lines into the buffer, so that only whole
+			 * lines have gone out if the file shrinks under us. */
+			o = outbuf_reserve(&pk->out, len);
+			if (o == NULL)
 				return -1;
+			memcpy(o, text, len);
+			outbuf_commit(&pk->out, len);
 			pk->ncarry = 0;
 		}
 		return 0;
@@ -366,7 +372,7 @@ int cmd_peek(int argc, char **argv)
 	status = EXIT_DONE;
 	goto close;
 changed:
-	diag("peek", "%s: file changed size while being read", a.path);
+	report_fault("peek", a.path, &mf, off + len, 0);
 close:
 	if (close_file("peek", a.path, &mf) < 0)
 		status = EXIT_TROUBLE;

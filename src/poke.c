@@ -2,14 +2,17 @@
  * poke.c - mmtool poke: write bytes in place.
  *
  * Order of work, so that a refusal leaves the file exactly as it was: read
- * and validate every input; open and check the file; compare --expect;
- * only then reserve blocks, grow, map and copy.
+ * and validate every input; open, lock and check the file; compare
+ * --expect; only then reserve blocks, grow, map and copy.  The lock (held
+ * until close) keeps another mmtool writer from resizing or writing the
+ * file between our check and our write.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmdutil.h"
 #include "diag.h"
@@ -156,13 +159,57 @@ static int gather_data(const struct poke_args *a, unsigned char **data,
 	return 0;
 }
 
+/*
+ * Copies and compares that touch the mapping run under mapfile_guard: the
+ * file may shrink under it (another program truncates it), and on a full
+ * filesystem even reading a hole can fault.  Nothing here calls stdio or
+ * malloc.
+ */
+struct guarded_copy {
+	unsigned char *dst;
+	const unsigned char *src;
+	size_t len;
+};
+
+static int copy_guarded(void *ctx)
+{
+	struct guarded_copy *c = ctx;
+
+	memcpy(c->dst, c->src, c->len);
+	return 0;
+}
+
+/* --expect's comparison: where the bytes first differ, and what is there. */
+struct expect_cmp {
+	const unsigned char *found, *want;
+	size_t len;
+	size_t at;			/* first difference, or len */
+	unsigned char shown[16];	/* found bytes from AT on */
+	size_t nshown;
+};
+
+static int compare_guarded(void *ctx)
+{
+	struct expect_cmp *c = ctx;
+	size_t i = 0;
+
+	while (i < c->len && c->found[i] == c->want[i])
+		i++;
+	c->at = i;
+	c->nshown = c->len - i < sizeof(c->shown) ? c->len - i :
+		    sizeof(c->shown);
+	memcpy(c->shown, c->found + i, c->nshown);
+	return 0;
+}
+
 /* --expect: 0 when the bytes at OFF equal WANT, 1 after the message when
  * they differ, -1 on trouble. */
 static int check_expect(struct mapfile *mf, const char *path, uint64_t off,
 			const struct hexbytes *want)
 {
 	char fhex[2 * 16 + 1], whex[2 * 16 + 1];
-	size_t i = 0, k;
+	struct expect_cmp c;
+	const char *more;
 
 	if (check_range("poke", path, off, want->len, mf->size, NULL) < 0)
 		return -1;
@@ -170,43 +217,75 @@ static int check_expect(struct mapfile *mf, const char *path, uint64_t off,
 		diag_errno("poke", "%s", path);
 		return -1;
 	}
-	while (i < want->len && mf->data[i] == want->bytes[i])
-		i++;
-	if (i < want->len) {
-		k = want->len - i < 16 ? want->len - i : 16;
-		hex_encode(mf->data + i, k, fhex);
-		hex_encode(want->bytes + i, k, whex);
-		diag("poke", "%s: at 0x%llx: found %s%s, expected %s%s; "
-		     "nothing written", path, (unsigned long long)(off + i),
-		     fhex, k < want->len - i ? "..." : "", whex,
-		     k < want->len - i ? "..." : "");
+	c.found = mf->data;
+	c.want = want->bytes;
+	c.len = want->len;
+	if (mapfile_guard(mf, compare_guarded, &c) < 0) {
+		mapfile_unmap(mf);
+		report_fault("poke", path, mf, off + want->len, 0);
+		return -1;
 	}
 	mapfile_unmap(mf);
-	return i < want->len;
+	if (c.at == c.len)
+		return 0;
+	more = c.nshown < c.len - c.at ? "..." : "";
+	hex_encode(c.shown, c.nshown, fhex);
+	hex_encode(want->bytes + c.at, c.nshown, whex);
+	diag("poke", "%s: at 0x%llx: found %s%s, expected %s%s; nothing "
+	     "written", path, (unsigned long long)(off + c.at), fhex, more,
+	     whex, more);
+	return 1;
+}
+
+/*
+ * Give back the size that a failed write added: the file had OLD_SIZE
+ * bytes, and the lock kept other mmtool writers from changing that since.
+ * A failed posix_fallocate may have grown the file part of the way
+ * without saying so, hence the fresh look; and a file whose size is
+ * already right is left alone (ftruncate would stamp its mtime).
+ */
+static void give_back(struct mapfile *mf, uint64_t old_size)
+{
+	if (mapfile_refresh(mf) == 0 && mf->size != old_size)
+		mapfile_resize(mf, old_size);
 }
 
 /*
  * Reserve blocks for the range (so a write into a hole cannot fail for
  * space half-way, which through a mapping is a SIGBUS), growing the file to
- * END if needed.  Filesystems without fallocate still get the growth.
+ * END if needed.  The reservation covers the whole pages the mapping will
+ * dirty, not just the bytes: a filesystem with blocks smaller than a page
+ * (ext4 with 1 KiB blocks) allocates every block of a page when the page
+ * is first written, and would fault there for lack of space.  It stops at
+ * the file's end, or END if that is further: fallocate must not grow the
+ * file past what was asked.  Filesystems without fallocate still get the
+ * growth.  On failure the file keeps its size.
  */
 static int reserve(struct mapfile *mf, const char *path, uint64_t off,
 		   uint64_t end)
 {
-	uint64_t old_size = mf->size;
+	uint64_t old_size = mf->size, page, lo, hi, limit;
+	long ps = sysconf(_SC_PAGESIZE);
 
+	page = ps > 0 ? (uint64_t)ps : 4096;
+	limit = end > old_size ? end : old_size;
+	lo = off - off % page;
+	if (end % page == 0)
+		hi = end;
+	else if (page - end % page <= limit - end)
+		hi = end + (page - end % page);
+	else
+		hi = limit;
 	if (mf->kind == MF_REGULAR &&
-	    mapfile_allocate(mf, off, end - off) < 0 &&
+	    mapfile_allocate(mf, lo, hi - lo) < 0 &&
 	    errno != EOPNOTSUPP && errno != EINVAL && errno != ENODEV) {
 		diag_errno("poke", "%s", path);
-		/* posix_fallocate may have grown the file part of the way
-		 * before it ran out of space; the added bytes held no data. */
-		if (end > old_size)
-			mapfile_resize(mf, old_size);
+		give_back(mf, old_size);
 		return -1;
 	}
 	if (end > mf->size && mapfile_resize(mf, end) < 0) {
 		diag_errno("poke", "%s", path);
+		give_back(mf, old_size);
 		return -1;
 	}
 	return 0;
@@ -231,28 +310,80 @@ static int print_change(const char *path, uint64_t off,
 	return diag_close_stdout("poke");
 }
 
-/* The write itself; the file is open, checked and unchanged so far. */
+/*
+ * -v: print "FILE: 0xOFFSET: OLDHEX -> NEWHEX" before anything is touched,
+ * so that a failing standard output (> /dev/full) fails the command with
+ * the file as it was (even fallocate stamps the mtime on some
+ * filesystems).  Bytes past the end read as the zeros --grow will add.
+ * 0, or -1 after a message.
+ */
+static int announce(struct mapfile *mf, const char *path, uint64_t off,
+		    const unsigned char *data, size_t len)
+{
+	unsigned char *old = calloc(len, 1);
+	struct guarded_copy c;
+	int rc;
+
+	if (old == NULL) {
+		diag_errno("poke", "-v");
+		return -1;
+	}
+	if (off < mf->size) {
+		c.dst = old;
+		c.len = len < mf->size - off ? len : (size_t)(mf->size - off);
+		if (mapfile_map(mf, off, c.len) < 0) {
+			diag_errno("poke", "%s", path);
+			free(old);
+			return -1;
+		}
+		c.src = mf->data;
+		rc = mapfile_guard(mf, copy_guarded, &c);
+		mapfile_unmap(mf);
+		if (rc < 0) {
+			report_fault("poke", path, mf, off + c.len, 0);
+			free(old);
+			return -1;
+		}
+	}
+	rc = print_change(path, off, old, data, len);
+	free(old);
+	return rc;
+}
+
+/* The write itself; the file is open, locked, checked and unchanged so
+ * far. */
 static int write_range(struct mapfile *mf, const struct poke_args *a,
 		       uint64_t off, const unsigned char *data, size_t len)
 {
 	uint64_t old_size = mf->size;
+	struct guarded_copy c;
 
+	if (a->verbose && announce(mf, a->path, off, data, len) < 0)
+		return -1;
 	if (reserve(mf, a->path, off, off + len) < 0)
-		goto undo;
+		return -1;
 	if (mapfile_map(mf, off, len) < 0) {
 		diag_errno("poke", "%s", a->path);
-		goto undo;
+		/* Nothing was written: give back the size we added. */
+		if (mf->size != old_size)
+			mapfile_resize(mf, old_size);
+		return -1;
 	}
-	/*
-	 * -v goes out before the bytes change: when standard output fails
-	 * (> /dev/full) the command fails, and a failed command leaves the
-	 * file as it was.  Past this point only msync can fail, and then the
-	 * bytes have changed whatever we do.
-	 */
-	if (a->verbose &&
-	    print_change(a->path, off, mf->data, data, len) < 0)
-		goto undo;
-	memcpy(mf->data, data, len);
+	c.dst = mf->data;
+	c.src = data;
+	c.len = len;
+	if (mapfile_guard(mf, copy_guarded, &c) < 0) {
+		/*
+		 * The pages went away under the store: another program
+		 * truncated the file (mmtool writers wait for our lock), so
+		 * its size is that program's business now; or its storage
+		 * failed.  Bytes stored before the faulting page may have
+		 * landed.
+		 */
+		mapfile_unmap(mf);
+		report_fault("poke", a->path, mf, off + len, 1);
+		return -1;
+	}
 	if (!a->no_sync && (mapfile_sync(mf) < 0 ||
 			    (mf->size != old_size && mapfile_fsync(mf) < 0))) {
 		diag_errno("poke", "%s: data may not have reached storage",
@@ -260,12 +391,6 @@ static int write_range(struct mapfile *mf, const struct poke_args *a,
 		return -1;
 	}
 	return 0;
-undo:
-	/* Nothing was written: give back the size we added, if any. */
-	mapfile_unmap(mf);
-	if (mf->size != old_size)
-		mapfile_resize(mf, old_size);
-	return -1;
 }
 
 int cmd_poke(int argc, char **argv)
@@ -302,6 +427,8 @@ int cmd_poke(int argc, char **argv)
 		goto out;
 	if (open_file("poke", a.path, MF_WRITE, &mf) < 0)
 		goto out;
+	if (lock_file("poke", a.path, &mf) < 0)
+		goto close;
 	if (resolve_offset("poke", a.path, a.off_text, &soff, mf.size,
 			   &off) < 0)
 		goto close;
@@ -317,6 +444,8 @@ int cmd_poke(int argc, char **argv)
 			diag_errno("poke", "%s", a.path);
 			goto close;
 		}
+		if (check_size_limit("poke", a.path, off + len) < 0)
+			goto close;
 	}
 	if (a.expect != NULL) {
 		rc = check_expect(&mf, a.path, off, &want);

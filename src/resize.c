@@ -113,8 +113,11 @@ static int set_size(struct mapfile *mf, const char *path, uint64_t size,
 		if (mapfile_allocate(mf, old, size - old) < 0) {
 			diag_errno("resize", "%s", path);
 			/* A failed fallocate may have grown the file part of
-			 * the way: the added bytes held no data. */
-			mapfile_resize(mf, old);
+			 * the way (some filesystems do): the added bytes held
+			 * no data.  An ftruncate to the size the file already
+			 * has would still stamp its mtime, so look first. */
+			if (mapfile_refresh(mf) == 0 && mf->size != old)
+				mapfile_resize(mf, old);
 			return -1;
 		}
 	}
@@ -183,11 +186,18 @@ int cmd_resize(int argc, char **argv)
 		diag("resize", "%s: not a regular file", path);
 		goto close;
 	}
+	/* SIZE may be relative to the size, which must be the current one:
+	 * lock_file takes it again once no other mmtool writer holds the
+	 * file. */
+	if (lock_file("resize", path, &mf) < 0)
+		goto close;
 	old = mf.size;
 	if (target_size(&sop, old, &size) < 0) {
 		diag_errno("resize", "%s: size %s", path, argv[optind + 1]);
 		goto close;
 	}
+	if (size > old && check_size_limit("resize", path, size) < 0)
+		goto close;
 	if (size < old && !shrink) {
 		diag("resize", "%s: would discard %llu bytes (%llu -> %llu); "
 		     "--shrink allows it", path,

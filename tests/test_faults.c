@@ -1,0 +1,1232 @@
+/*
+ * test_faults.c - what mmtool does when the world fails under it: a file
+ * truncated while it is read through a mapping, a full filesystem, a
+ * read-only remount, a user without permission, a file-size limit, a full
+ * or closed standard output, writers racing each other and a resize loop.
+ *
+ * The promise under test (SPEC.md, issue 5): never a death by a signal,
+ * never a lost byte; each failure is exit 2 with one line on stderr, and a
+ * refused command leaves the file as it was.
+ *
+ * The tests that need root (mounting a small tmpfs, remounting it
+ * read-only, running as another user) skip with a message saying why when
+ * they cannot run.  Processes are started with fork and exec here rather
+ * than through run_mmtool, because these tests need control over standard
+ * output (a pipe read slowly, /dev/full, a reader that goes away) and over
+ * the child's resource limits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#define CHANGED "file changed size while being read"
+
+/* ---- Processes ---------------------------------------------------------- */
+
+/* A started command: its pid and the read end of its standard error. */
+struct proc {
+	pid_t pid;
+	int err_fd;
+};
+
+/* How a finished command ended. */
+struct outcome {
+	int status;		/* exit status, or 128+signal */
+	int signaled;
+	char err[4096];		/* standard error, NUL-terminated */
+};
+
+static void set_cloexec(int fd)
+{
+	assert_int_equal(fcntl(fd, F_SETFD, FD_CLOEXEC), 0);
+}
+
+/* pipe(2) with both ends closed on exec, so that a child holds only the
+ * ends it was given: a reader that closes its end must mean EPIPE. */
+static void make_pipe(int fds[2])
+{
+	assert_int_equal(pipe(fds), 0);
+	set_cloexec(fds[0]);
+	set_cloexec(fds[1]);
+}
+
+/*
+ * Start ARGV with standard input from /dev/null, standard output to OUT_FD
+ * (-1: /dev/null) and standard error to a pipe.  ARGV[0] "mmtool" means
+ * the mmtool under test; anything else is looked up in PATH.  FSIZE, when
+ * not 0, is the child's RLIMIT_FSIZE in bytes.
+ */
+static void start(struct proc *p, int out_fd, rlim_t fsize,
+		  const char *const *argv)
+{
+	int err[2];
+
+	make_pipe(err);
+	p->pid = fork();
+	assert_true(p->pid >= 0);
+	if (p->pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null < 0 || dup2(null, 0) < 0 ||
+		    dup2(out_fd >= 0 ? out_fd : null, 1) < 0 ||
+		    dup2(err[1], 2) < 0)
+			_exit(126);
+		if (fsize != 0) {
+			struct rlimit rl;
+
+			rl.rlim_cur = rl.rlim_max = fsize;
+			if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+				_exit(126);
+		}
+		if (strcmp(argv[0], "mmtool") == 0)
+			execv(mmtool_path(), (char *const *)argv);
+		else
+			execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(err[1]);
+	p->err_fd = err[0];
+}
+
+/* Wait for P to end; its standard error is read to the end first. */
+static void finish(struct proc *p, struct outcome *o)
+{
+	size_t n = 0;
+	int status;
+
+	memset(o, 0, sizeof(*o));
+	for (;;) {
+		ssize_t r = read(p->err_fd, o->err + n, sizeof(o->err) - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n == sizeof(o->err) - 1) {
+			char junk[512];
+
+			while (read(p->err_fd, junk, sizeof(junk)) > 0)
+				;
+			break;
+		}
+	}
+	o->err[n] = '\0';
+	close(p->err_fd);
+	while (waitpid(p->pid, &status, 0) < 0)
+		assert_int_equal(errno, EINTR);
+	if (WIFSIGNALED(status)) {
+		o->signaled = 1;
+		o->status = 128 + WTERMSIG(status);
+	} else {
+		o->status = WEXITSTATUS(status);
+	}
+}
+
+/* Run ARGV to the end with standard output to OUT_FD. */
+static void run_to(struct outcome *o, int out_fd, rlim_t fsize,
+		   const char *const *argv)
+{
+	struct proc p;
+
+	start(&p, out_fd, fsize, argv);
+	finish(&p, o);
+}
+
+/* Exit STATUS, not by a signal, one line "mmtool: ..." on stderr holding
+ * MSG (unless NULL). */
+static void assert_failed(const struct outcome *o, int status,
+			  const char *msg)
+{
+	const char *nl = strchr(o->err, '\n');
+
+	print_message("    status %d%s, stderr: %s%s", o->status,
+		      o->signaled ? " (killed by a signal)" : "", o->err,
+		      nl ? "" : "\n");
+	assert_false(o->signaled);
+	assert_int_equal(o->status, status);
+	assert_true(strncmp(o->err, "mmtool: ", 8) == 0);
+	assert_non_null(nl);
+	assert_true(nl[1] == '\0');
+	if (msg != NULL && strstr(o->err, msg) == NULL)
+		fail_msg("stderr [%s] does not contain [%s]", o->err, msg);
+}
+
+/* Wait until P is blocked writing to a pipe (Linux names that in
+ * /proc/PID/wchan); where that cannot be seen, give it a moment. */
+static void wait_blocked_in_write(pid_t pid)
+{
+	char path[64], wchan[128];
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	snprintf(path, sizeof(path), "/proc/%ld/wchan", (long)pid);
+	for (int i = 0; i < 500; i++) {
+		FILE *fp = fopen(path, "r");
+		size_t n = 0;
+
+		if (fp != NULL) {
+			n = fread(wchan, 1, sizeof(wchan) - 1, fp);
+			fclose(fp);
+		}
+		wchan[n] = '\0';
+		if (strstr(wchan, "pipe_write") != NULL)
+			return;
+		if (i >= 30 && (n == 0 || strcmp(wchan, "0") == 0))
+			return;		/* wchan hidden: 300 ms will do */
+		nanosleep(&ts, NULL);
+	}
+	fail_msg("process %ld never blocked writing to its pipe", (long)pid);
+}
+
+/* Read and throw away everything up to end of file on FD. */
+static size_t drain(int fd, char *last, size_t last_size, size_t *last_len)
+{
+	char buf[65536];
+	size_t total = 0;
+	ssize_t r;
+
+	*last_len = 0;
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r < 0) {
+			assert_int_equal(errno, EINTR);
+			continue;
+		}
+		total += (size_t)r;
+		/* Keep the tail, to check that output ends on a whole line. */
+		if ((size_t)r >= last_size) {
+			memcpy(last, buf + r - last_size, last_size);
+			*last_len = last_size;
+		} else {
+			size_t keep = *last_len + (size_t)r > last_size ?
+				      last_size - (size_t)r : *last_len;
+
+			memmove(last, last + *last_len - keep, keep);
+			memcpy(last + keep, buf, (size_t)r);
+			*last_len = keep + (size_t)r;
+		}
+	}
+	return total;
+}
+
+/* Read exactly N bytes from FD. */
+static void read_exactly(int fd, size_t n)
+{
+	char buf[4096];
+
+	while (n > 0) {
+		ssize_t r = read(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		assert_true(r > 0);
+		n -= (size_t)r;
+	}
+}
+
+static void make_random_file(const char *path, size_t len, uint32_t seed)
+{
+	unsigned char *buf = malloc(len);
+
+	assert_non_null(buf);
+	fill_random(buf, len, seed);
+	write_file(path, buf, len);
+	free(buf);
+}
+
+static void make_sparse_file(const char *path, off_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, size), 0);
+	assert_int_equal(close(fd), 0);
+}
+
+/* Run a shell command quietly; 1 if it exited 0. */
+static int shell_ok(const char *fmt, ...)
+{
+	char cmd[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd) == 0;
+}
+
+/* ---- A file truncated under a reader held back by a slow pipe ----------- */
+
+/*
+ * Start ARGV with standard output to a pipe, read HEAD bytes of it (the
+ * command is now part-way through FILE and blocked on the full pipe),
+ * truncate FILE to nothing, then read the rest.  The command must stop
+ * with exit 2 and "file changed size while being read", and what it wrote
+ * before must end on a whole line.
+ */
+static void truncate_under_slow_reader(const char *file,
+				       const char *const *argv, size_t head)
+{
+	char tail[64];
+	size_t tail_len, total;
+	struct outcome o;
+	struct proc p;
+	int out[2];
+
+	make_pipe(out);
+	start(&p, out[1], 0, argv);
+	close(out[1]);
+	read_exactly(out[0], head);
+	wait_blocked_in_write(p.pid);
+	assert_int_equal(truncate(file, 0), 0);
+	total = drain(out[0], tail, sizeof(tail), &tail_len) + head;
+	close(out[0]);
+	finish(&p, &o);
+	print_message("    %s: %zu bytes of output before the fault\n",
+		      argv[1], total);
+	assert_failed(&o, 2, CHANGED);
+	assert_true(tail_len > 0 && tail[tail_len - 1] == '\n');
+}
+
+static void test_hexdump_truncated_under_slow_reader(void **state)
+{
+	const char *f = tmp_path("slow-hexdump");
+	const char *argv[] = { "mmtool", "hexdump", f, NULL };
+
+	(void)state;
+	make_random_file(f, 8u << 20, 1);
+	truncate_under_slow_reader(f, argv, 65536);
+}
+
+static void test_find_truncated_under_slow_reader(void **state)
+{
+	const char *f = tmp_path("slow-find");
+	const char *argv[] = { "mmtool", "find", f, "00", NULL };
+
+	(void)state;
+	make_sparse_file(f, 4 << 20);	/* 4 Mi matches, 30 MB of lines */
+	truncate_under_slow_reader(f, argv, 65536);
+}
+
+static void test_peek_truncated_under_slow_reader(void **state)
+{
+	const char *f = tmp_path("slow-peek");
+	const char *argv[] = { "mmtool", "peek", "-t", "u8", f, "0", "4M",
+			       NULL };
+
+	(void)state;
+	make_random_file(f, 4u << 20, 2);
+	truncate_under_slow_reader(f, argv, 65536);
+}
+
+/*
+ * poke's store into the mapping, with the file truncated under it by a
+ * program that knows nothing of mmtool's lock.  A 16 MiB store takes some
+ * milliseconds of page faults; the truncation comes after a delay that
+ * grows by a millisecond each attempt, until one lands inside the store.
+ * Before the store, poke either refuses the range (the file is already
+ * empty) or its fallocate grows the file back and the store succeeds.
+ */
+static void test_poke_store_into_truncated_mapping(void **state)
+{
+	const char *f = tmp_path("poke-truncated");
+	const char *in = tmp_path("poke-input");
+	const char *argv[] = { "mmtool", "poke", "--no-sync", "-i", in, f, "0",
+			       NULL };
+	unsigned done = 0, refused = 0;
+	int faulted = 0;
+
+	(void)state;
+	make_random_file(in, 16u << 20, 3);
+	for (long ms = 0; ms < 60 && !faulted; ms++) {
+		struct timespec ts = { 0, ms * 1000 * 1000 };
+		struct outcome o;
+		struct proc p;
+
+		make_sparse_file(f, 16 << 20);
+		start(&p, -1, 0, argv);
+		nanosleep(&ts, NULL);
+		assert_int_equal(truncate(f, 0), 0);
+		finish(&p, &o);
+		if (o.signaled)
+			fail_msg("poke killed by signal %d", o.status - 128);
+		if (o.status == 0) {
+			done++;
+			continue;
+		}
+		assert_int_equal(o.status, 2);
+		assert_true(strncmp(o.err, "mmtool: ", 8) == 0);
+		assert_true(strchr(o.err, '\n')[1] == '\0');
+		if (strstr(o.err, CHANGED) != NULL) {
+			print_message("    after %ld ms: %s", ms, o.err);
+			faulted = 1;
+		} else {
+			refused++;
+		}
+	}
+	print_message("    before that: %u stores finished first, %u "
+		      "refused\n", done, refused);
+	assert_true(faulted);
+}
+
+/* ---- A small full tmpfs, and a read-only remount (root) ----------------- */
+
+struct small_fs {
+	char dir[512];
+	char sparse[600];	/* 4 MiB, all hole, on a 1 MiB filesystem */
+	char dump[600];		/* tmpfs: a dump that writes into the hole;
+				 * ext4: a 64 KiB input for poke -i */
+	const char *skip;	/* why the test cannot run, or NULL */
+	int mounted;
+};
+
+static int mount_small_fs(void **state)
+{
+	static struct small_fs fs;
+	char filler[600], buf[65536];
+	int fd;
+
+	memset(&fs, 0, sizeof(fs));
+	*state = &fs;
+	if (geteuid() != 0) {
+		fs.skip = "not root: cannot mount a small tmpfs";
+		return 0;
+	}
+	snprintf(fs.dir, sizeof(fs.dir), "%s", tmp_path("smallfs"));
+	if (mkdir(fs.dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (!shell_ok("mount -t tmpfs -o size=1m tmpfs '%s' 2>/dev/null",
+		      fs.dir)) {
+		fs.skip = "mount -t tmpfs failed (no CAP_SYS_ADMIN?)";
+		return 0;
+	}
+	fs.mounted = 1;
+	snprintf(fs.sparse, sizeof(fs.sparse), "%s/sparse", fs.dir);
+	snprintf(fs.dump, sizeof(fs.dump), "%s", tmp_path("hole.dump"));
+	snprintf(filler, sizeof(filler), "%s/filler", fs.dir);
+	make_sparse_file(fs.sparse, 4 << 20);
+	/* A dump that writes 4 bytes at 2 MiB: in the hole. */
+	write_file(fs.dump, "00200000: 4142 4344  ABCD\n", 26);
+	/* Fill the filesystem to the last block. */
+	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -1;
+	memset(buf, 0x5a, sizeof(buf));
+	while (write(fd, buf, sizeof(buf)) > 0)
+		;
+	while (write(fd, buf, 1) > 0)
+		;
+	close(fd);
+	return 0;
+}
+
+/*
+ * The same on ext4 with 1 KiB blocks, a quarter of a page: a store into a
+ * page of a hole needs all four blocks, not just the one under the bytes
+ * written, so the reservation must cover whole pages.
+ */
+static int mount_small_ext4(void **state)
+{
+	static struct small_fs fs;
+	char image[600], filler[600], buf[65536];
+	struct stat st;
+	int fd;
+
+	memset(&fs, 0, sizeof(fs));
+	*state = &fs;
+	if (geteuid() != 0) {
+		fs.skip = "not root: cannot mount an ext4 image";
+		return 0;
+	}
+	if (!have_program("mkfs.ext4")) {
+		fs.skip = "mkfs.ext4 not found";
+		return 0;
+	}
+	snprintf(fs.dir, sizeof(fs.dir), "%s", tmp_path("ext4"));
+	snprintf(image, sizeof(image), "%s", tmp_path("ext4.img"));
+	if (mkdir(fs.dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	make_sparse_file(image, 8 << 20);
+	if (!shell_ok("mkfs.ext4 -q -F -b 1024 '%s' >/dev/null 2>&1", image)) {
+		fs.skip = "mkfs.ext4 failed";
+		return 0;
+	}
+	if (!shell_ok("mount -o loop '%s' '%s' 2>/dev/null", image, fs.dir)) {
+		fs.skip = "mount -o loop failed (no loop devices?)";
+		return 0;
+	}
+	fs.mounted = 1;
+	snprintf(fs.sparse, sizeof(fs.sparse), "%s/sparse", fs.dir);
+	snprintf(fs.dump, sizeof(fs.dump), "%s", tmp_path("64k-input"));
+	snprintf(filler, sizeof(filler), "%s/filler", fs.dir);
+	make_sparse_file(fs.sparse, 64 << 20);
+	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -1;
+	memset(buf, 0x5a, sizeof(buf));
+	while (write(fd, buf, sizeof(buf)) > 0)
+		;
+	while (write(fd, buf, 1) > 0)
+		;
+	/* Give back two or three blocks: room for the one block under the
+	 * bytes a poke writes, not for the whole page around them. */
+	if (fsync(fd) < 0 || fstat(fd, &st) < 0 ||
+	    ftruncate(fd, st.st_size - st.st_size % 1024 - 2048) < 0 ||
+	    fsync(fd) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int unmount_small_fs(void **state)
+{
+	struct small_fs *fs = *state;
+
+	if (fs->mounted && !shell_ok("umount '%s'", fs->dir)) {
+		fprintf(stderr, "could not unmount %s\n", fs->dir);
+		return -1;
+	}
+	fs->mounted = 0;
+	return 0;
+}
+
+static struct small_fs *small_fs(void **state)
+{
+	struct small_fs *fs = *state;
+
+	if (fs->skip != NULL) {
+		print_message("skipped: %s\n", fs->skip);
+		skip();
+	}
+	return fs;
+}
+
+/* Run ARGV against the full filesystem's sparse file: exit 2, MSG, file
+ * unchanged (bytes, size, mtime). */
+static void refused_on_small_fs(const struct small_fs *fs,
+				const char *const *argv, const char *msg)
+{
+	struct snapshot s;
+	struct outcome o;
+
+	snapshot_take(&s, fs->sparse);
+	run_to(&o, -1, 0, argv);
+	assert_failed(&o, 2, msg);
+	snapshot_assert_same(&s, fs->sparse);
+	snapshot_free(&s);
+}
+
+/*
+ * Run ARGV against the full ext4's sparse file: exit 2, "No space left on
+ * device", the file's bytes and size as they were.  (Not its mtime: ext4
+ * stamps it on entry to fallocate, before the call fails.)
+ */
+static void refused_on_ext4(const struct small_fs *fs, const char *const *argv)
+{
+	struct snapshot s;
+	struct outcome o;
+	struct stat st;
+	unsigned char *now;
+	size_t len;
+
+	snapshot_take(&s, fs->sparse);
+	run_to(&o, -1, 0, argv);
+	assert_failed(&o, 2, "No space left on device");
+	assert_int_equal(stat(fs->sparse, &st), 0);
+	assert_int_equal(st.st_size, s.st.st_size);
+	now = read_file(fs->sparse, &len);
+	assert_int_equal(len, s.len);
+	assert_memory_equal(now, s.data, len);
+	free(now);
+	snapshot_free(&s);
+}
+
+static void test_full_ext4_poke_into_hole(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *poke[] = { "mmtool", "poke", fs->sparse, "2M", "aabb",
+			       NULL };
+	const char *grow[] = { "mmtool", "poke", "--grow", "-i", fs->dump,
+			       fs->sparse, "65M", NULL };
+	const char *resize[] = { "mmtool", "resize", "-a", fs->sparse, "65M",
+				 NULL };
+
+	make_random_file(fs->dump, 64 << 10, 6);
+	refused_on_ext4(fs, poke);
+	refused_on_ext4(fs, grow);
+	refused_on_ext4(fs, resize);
+}
+
+static void test_full_fs_poke_into_hole(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *argv[] = { "mmtool", "poke", fs->sparse, "2M", "aabb",
+			       NULL };
+
+	refused_on_small_fs(fs, argv, "No space left on device");
+}
+
+static void test_full_fs_resize_allocate(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *argv[] = { "mmtool", "resize", "-a", fs->sparse, "8M",
+			       NULL };
+
+	refused_on_small_fs(fs, argv, "No space left on device");
+}
+
+static void test_full_fs_poke_grow(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *argv[] = { "mmtool", "poke", "--grow", fs->sparse, "9M",
+			       "aabb", NULL };
+
+	refused_on_small_fs(fs, argv, "No space left on device");
+}
+
+static void test_full_fs_patch_into_hole(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *argv[] = { "mmtool", "patch", fs->sparse, fs->dump, NULL };
+
+	/* "No space left on device" or "no space left on device": the
+	 * fallocate failing, or reading the hole failing first. */
+	refused_on_small_fs(fs, argv, "o space left on device");
+}
+
+static void test_full_fs_patch_grow(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	char dump[600];
+	const char *argv[] = { "mmtool", "patch", "--grow", fs->sparse, dump,
+			       NULL };
+
+	snprintf(dump, sizeof(dump), "%s", tmp_path("grow.dump"));
+	write_file(dump, "00900000: 4142 4344  ABCD\n", 26);
+	refused_on_small_fs(fs, argv, "No space left on device");
+}
+
+/*
+ * On a full tmpfs even reading a hole through a shared mapping faults: the
+ * page must be allocated.  The file has not changed size, and the message
+ * says what else it can be.
+ */
+static void test_full_fs_read_hole(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *peek[] = { "mmtool", "peek", fs->sparse, "2M", "4", NULL };
+	const char *find[] = { "mmtool", "find", fs->sparse, "01", NULL };
+	const char *expect[] = { "mmtool", "poke", "--expect", "00",
+				 fs->sparse, "2M", "01", NULL };
+
+	refused_on_small_fs(fs, peek, "no space left on device");
+	refused_on_small_fs(fs, find, "no space left on device");
+	refused_on_small_fs(fs, expect, "no space left on device");
+}
+
+static void test_read_only_remount(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *poke[] = { "mmtool", "poke", fs->sparse, "0", "aa", NULL };
+	const char *resize[] = { "mmtool", "resize", fs->sparse, "5M", NULL };
+	const char *patch[] = { "mmtool", "patch", fs->sparse, fs->dump,
+				NULL };
+	const char *create[] = { "mmtool", "resize", "-c", NULL, "1", NULL };
+	char created[700];
+
+	snprintf(created, sizeof(created), "%s/new", fs->dir);
+	create[3] = created;
+	if (!shell_ok("mount -o remount,ro '%s'", fs->dir))
+		fail_msg("mount -o remount,ro %s failed", fs->dir);
+	refused_on_small_fs(fs, poke, "Read-only file system");
+	refused_on_small_fs(fs, resize, "Read-only file system");
+	refused_on_small_fs(fs, patch, "Read-only file system");
+	refused_on_small_fs(fs, create, "Read-only file system");
+}
+
+/* ---- An unprivileged user (root runs it through setpriv) ---------------- */
+
+/* Not root: the same refusals for a file of our own with mode 0, whose
+ * size and mtime (all that can be seen of it) stay as they were. */
+static void no_permission_as_owner(const char *f, const char *(*cmds)[6],
+				   size_t n)
+{
+	write_file(f, "0123456789abcdef", 16);
+	assert_int_equal(chmod(f, 0), 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *argv[8] = { "mmtool" };
+		struct stat before, after;
+		struct outcome o;
+
+		for (size_t k = 0; cmds[i][k] != NULL; k++)
+			argv[1 + k] = cmds[i][k];
+		assert_int_equal(stat(f, &before), 0);
+		run_to(&o, -1, 0, argv);
+		assert_failed(&o, 2, "Permission denied");
+		assert_int_equal(stat(f, &after), 0);
+		assert_int_equal(after.st_size, before.st_size);
+		assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+		assert_int_equal(after.st_mtim.tv_nsec,
+				 before.st_mtim.tv_nsec);
+	}
+}
+
+static void test_no_permission(void **state)
+{
+	const char *f = tmp_path("secret");
+	char tool[600], cmd[700];
+	const char *cmds[][6] = {
+		{ "poke", f, "0", "aa", NULL },
+		{ "resize", f, "100", NULL },
+		{ "peek", f, "0", NULL },
+		{ "hexdump", f, NULL },
+		{ "find", f, "30", NULL },
+		{ "patch", f, "/dev/null", NULL },
+	};
+
+	(void)state;
+	if (geteuid() != 0) {
+		no_permission_as_owner(f, cmds, sizeof(cmds) / sizeof(cmds[0]));
+		return;
+	}
+	if (!have_program("setpriv")) {
+		print_message("skipped: setpriv not found\n");
+		skip();
+	}
+	snprintf(tool, sizeof(tool), "%s", mmtool_path());
+	snprintf(cmd, sizeof(cmd), "setpriv --reuid=65534 --regid=65534 "
+		 "--clear-groups '%s' --version >/dev/null 2>&1", tool);
+	if (!shell_ok("%s", cmd)) {
+		print_message("skipped: user 65534 cannot run %s\n", tool);
+		skip();
+	}
+	/* Let the user reach the file, so that the refusal is its own. */
+	assert_int_equal(chmod(test_tmpdir(), 0711), 0);
+	write_file(f, "0123456789abcdef", 16);
+	assert_int_equal(chmod(f, 0600), 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *argv[12] = { "setpriv", "--reuid=65534",
+					 "--regid=65534", "--clear-groups",
+					 tool };
+		struct snapshot s;
+		struct outcome o;
+
+		for (size_t k = 0; cmds[i][k] != NULL; k++)
+			argv[5 + k] = cmds[i][k];
+		snapshot_take(&s, f);
+		run_to(&o, -1, 0, argv);
+		assert_failed(&o, 2, "Permission denied");
+		snapshot_assert_same(&s, f);
+		snapshot_free(&s);
+	}
+}
+
+/* ---- A file-size limit (ulimit -f) -------------------------------------- */
+
+/* Run each of CMDS under a 64 KiB RLIMIT_FSIZE, which each would pass:
+ * EFBIG, exit 2, not SIGXFSZ, FILE as it was. */
+static void refused_past_size_limit(const char *f, const char *(*cmds)[9],
+				    size_t n)
+{
+	write_file(f, "0123456789abcdef", 16);
+	for (size_t i = 0; i < n; i++) {
+		struct snapshot s;
+		struct outcome o;
+
+		snapshot_take(&s, f);
+		run_to(&o, -1, 64 << 10, cmds[i]);
+		assert_failed(&o, 2, "File too large");
+		snapshot_assert_same(&s, f);
+		snapshot_free(&s);
+	}
+}
+
+static void test_file_size_limit(void **state)
+{
+	const char *f = tmp_path("limited");
+	const char *cmds[][9] = {
+		{ "mmtool", "resize", f, "1M", NULL },
+		{ "mmtool", "resize", "-a", f, "1M", NULL },
+		{ "mmtool", "resize", "-c", f, "+1M", NULL },
+		{ "mmtool", "poke", "--grow", f, "1M", "aa", NULL },
+		{ "mmtool", "poke", "--grow", "-t", "u64", f, "1M", "1", NULL },
+	};
+
+	(void)state;
+	refused_past_size_limit(f, cmds, sizeof(cmds) / sizeof(cmds[0]));
+}
+
+static void test_file_size_limit_patch(void **state)
+{
+	const char *f = tmp_path("limited-patch");
+	char dump[600];
+	const char *cmds[][9] = {
+		{ "mmtool", "patch", "--grow", f, dump, NULL },
+	};
+
+	(void)state;
+	snprintf(dump, sizeof(dump), "%s", tmp_path("limit.dump"));
+	write_file(dump, "00100000: 4142\n", 15);
+	refused_past_size_limit(f, cmds, sizeof(cmds) / sizeof(cmds[0]));
+}
+
+/* ---- Standard output full, or closed by its reader ---------------------- */
+
+static void test_stdout_full(void **state)
+{
+	const char *f = tmp_path("to-dev-full");
+	const char *cmds[][8] = {
+		{ "mmtool", "peek", f, "0", "16", NULL },
+		{ "mmtool", "peek", "-t", "u32", f, "0", NULL },
+		{ "mmtool", "hexdump", f, NULL },
+		{ "mmtool", "hexdump", "-f", "xxd", f, NULL },
+		{ "mmtool", "find", f, "30", NULL },
+		{ "mmtool", "poke", "-v", f, "0", "ff", NULL },
+		{ "mmtool", "poke", "-v", "--grow", f, "20", "ff", NULL },
+		/* A shrink cannot be taken back, so its line goes out
+		 * first.  (A growth goes first and is taken back when the
+		 * line fails: size and bytes as they were, mtime not.) */
+		{ "mmtool", "resize", "-v", "--shrink", f, "8", NULL },
+	};
+	int full = open("/dev/full", O_WRONLY);
+
+	(void)state;
+	if (full < 0) {
+		print_message("skipped: no /dev/full\n");
+		skip();
+	}
+	set_cloexec(full);
+	write_file(f, "0123456789abcdef", 16);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct snapshot s;
+		struct outcome o;
+
+		snapshot_take(&s, f);
+		run_to(&o, full, 0, cmds[i]);
+		assert_failed(&o, 2, "write error on standard output: "
+			      "No space left on device");
+		snapshot_assert_same(&s, f);
+		snapshot_free(&s);
+	}
+	close(full);
+}
+
+/* `| head -1`: read one line, close the pipe; mmtool ends quietly, 0. */
+static void test_stdout_closed_by_reader(void **state)
+{
+	const char *rnd = tmp_path("head-random");
+	const char *zeros = tmp_path("head-zeros");
+	const char *cmds[][8] = {
+		{ "mmtool", "peek", "-t", "u8", rnd, "0", "1M", NULL },
+		{ "mmtool", "peek", rnd, "0", "1M", NULL },
+		{ "mmtool", "hexdump", rnd, NULL },
+		{ "mmtool", "hexdump", "-f", "plain", rnd, NULL },
+		{ "mmtool", "find", zeros, "00", NULL },
+	};
+
+	(void)state;
+	make_random_file(rnd, 1u << 20, 4);
+	make_sparse_file(zeros, 1 << 20);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct outcome o;
+		struct proc p;
+		char c;
+		int out[2];
+
+		make_pipe(out);
+		start(&p, out[1], 0, cmds[i]);
+		close(out[1]);
+		while (read(out[0], &c, 1) == 1 && c != '\n')
+			;
+		close(out[0]);
+		finish(&p, &o);
+		if (o.status != 0 || o.err[0] != '\0')
+			print_error("%s: status %d, stderr [%s]\n", cmds[i][1],
+				    o.status, o.err);
+		assert_false(o.signaled);
+		assert_int_equal(o.status, 0);
+		assert_string_equal(o.err, "");
+	}
+}
+
+/* ---- Writers racing ----------------------------------------------------- */
+
+#define POKES 200
+
+/* In a child: run ARGV; 0 if it exited 0.  No cmocka here. */
+static int child_run(const char *const *argv, int quiet_out)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (quiet_out) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null < 0 || dup2(null, 1) < 0)
+				_exit(126);
+		}
+		if (strcmp(argv[0], "mmtool") == 0)
+			execv(mmtool_path(), (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+/*
+ * Start two writer processes, W = 0 and 1, each running the ARGV that
+ * MAKE_ARGV builds for its I-th of POKES runs; wait for both, and assert
+ * that every run exited 0.
+ */
+typedef void (*make_argv_fn)(const char *f, int w, int i, char *a, char *b,
+			     const char **argv);
+
+static void two_writers(const char *f, make_argv_fn make_argv)
+{
+	pid_t pids[2];
+
+	for (int w = 0; w < 2; w++) {
+		pids[w] = fork();
+		assert_true(pids[w] >= 0);
+		if (pids[w] == 0) {
+			int bad = 0;
+
+			for (int i = 0; i < POKES; i++) {
+				char a[32], b[32];
+				const char *argv[12];
+				int st;
+
+				make_argv(f, w, i, a, b, argv);
+				st = child_run(argv, 0);
+				if (st != 0) {
+					fprintf(stderr, "writer %d run %d: "
+						"status 0x%x\n", w, i, st);
+					bad = 1;
+				}
+			}
+			_exit(bad);
+		}
+	}
+	for (int w = 0; w < 2; w++) {
+		int status;
+
+		assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+}
+
+/* Writer W's I-th record: 8 bytes that say whose it is. */
+static void record(int w, int i, char *hex)
+{
+	snprintf(hex, 32, "%02x%04x%06x%04x", 0xa0 + w, i, 0, i);
+}
+
+static int is_record(const unsigned char *p, int w, int i)
+{
+	return p[0] == 0xa0 + w && p[1] == (i >> 8) && p[2] == (i & 0xff) &&
+	       p[6] == (i >> 8) && p[7] == (i & 0xff);
+}
+
+static void poke_at_slot(const char *f, int w, int i, char *a, char *b,
+			 const char **argv)
+{
+	snprintf(a, 32, "%d", 16 * i + 8 * w);
+	record(w, i, b);
+	argv[0] = "mmtool";
+	argv[1] = "poke";
+	argv[2] = "--no-sync";
+	argv[3] = f;
+	argv[4] = a;
+	argv[5] = b;
+	argv[6] = NULL;
+}
+
+/* Writer W pokes at offsets 16*i + 8*W of a file big enough for all:
+ * every poke lands. */
+static void test_two_writers(void **state)
+{
+	const char *f = tmp_path("two-writers");
+	unsigned char *got;
+	size_t len;
+
+	(void)state;
+	make_sparse_file(f, 16 * POKES);
+	two_writers(f, poke_at_slot);
+	got = read_file(f, &len);
+	assert_int_equal(len, 16 * POKES);
+	for (int i = 0; i < POKES; i++)
+		for (int w = 0; w < 2; w++)
+			if (!is_record(got + 16 * i + 8 * w, w, i))
+				fail_msg("poke %d of writer %d did not land",
+					 i, w);
+	free(got);
+}
+
+static void poke_append(const char *f, int w, int i, char *a, char *b,
+			const char **argv)
+{
+	(void)a;
+	record(w, i, b);
+	argv[0] = "mmtool";
+	argv[1] = "poke";
+	argv[2] = "--grow";
+	argv[3] = "--no-sync";
+	argv[4] = f;
+	argv[5] = "-0";
+	argv[6] = b;
+	argv[7] = NULL;
+}
+
+/*
+ * Both writers append (poke --grow FILE -0): each poke takes the size
+ * under the lock, so no record overwrites another, and each writer's
+ * records come in its order.  Without the lock two appends would meet at
+ * the same offset.
+ */
+static void test_two_writers_appending(void **state)
+{
+	const char *f = tmp_path("two-appenders");
+	int next[2] = { 0, 0 };
+	unsigned char *got;
+	size_t len;
+
+	(void)state;
+	write_file(f, "", 0);
+	two_writers(f, poke_append);
+	got = read_file(f, &len);
+	assert_int_equal(len, 2 * 8 * POKES);
+	for (size_t k = 0; k < len; k += 8) {
+		int w = got[k] - 0xa0;
+
+		if (w < 0 || w > 1 || !is_record(got + k, w, next[w]))
+			fail_msg("record at %zu is not writer %d's next", k, w);
+		next[w]++;
+	}
+	free(got);
+}
+
+static void resize_by_16(const char *f, int w, int i, char *a, char *b,
+			 const char **argv)
+{
+	(void)w;
+	(void)i;
+	(void)a;
+	(void)b;
+	argv[0] = "mmtool";
+	argv[1] = "resize";
+	argv[2] = f;
+	argv[3] = "+16";
+	argv[4] = NULL;
+}
+
+/* Two writers each growing the file by 16 bytes POKES times: the size
+ * each grows from is the one the other left. */
+static void test_two_resizers(void **state)
+{
+	const char *f = tmp_path("two-resizers");
+	struct stat st;
+
+	(void)state;
+	write_file(f, "", 0);
+	two_writers(f, resize_by_16);
+	assert_int_equal(stat(f, &st), 0);
+	assert_int_equal(st.st_size, 2 * 16 * POKES);
+}
+
+/* ---- Everyone racing a resize loop -------------------------------------- */
+
+#define SMALL "4096"
+#define BIG "256K"
+
+/* In a child: resize FILE between SMALL and BIG until DEADLINE; mmtool's
+ * resize (which takes the lock) when RAW is 0, else plain truncate(2),
+ * as a program that knows nothing of the lock would. */
+static void resize_loop(const char *f, time_t deadline, int raw)
+{
+	unsigned n = 0;
+
+	while (time(NULL) < deadline) {
+		if (raw) {
+			if (truncate(f, n % 2 ? 256 << 10 : 4096) < 0)
+				_exit(1);
+		} else {
+			const char *argv[] = { "mmtool", "resize", "--shrink", f,
+					       n % 2 ? BIG : SMALL, NULL };
+
+			if (child_run(argv, 0) != 0)
+				_exit(1);
+		}
+		n++;
+	}
+	_exit(0);
+}
+
+struct tally {
+	unsigned ok, trouble, negative;
+	char messages[4][256];	/* the first distinct messages seen */
+	unsigned nmessages;
+};
+
+static void count(struct tally *t, const struct outcome *o, int may_be_1)
+{
+	if (o->signaled || (o->status != 0 && o->status != 2 &&
+			    !(may_be_1 && o->status == 1)))
+		fail_msg("status %d%s, stderr [%s]", o->status,
+			 o->signaled ? " (killed by a signal)" : "", o->err);
+	if (o->status == 0) {
+		t->ok++;
+		return;
+	}
+	if (o->status == 1) {
+		t->negative++;
+		return;
+	}
+	t->trouble++;
+	assert_true(strncmp(o->err, "mmtool: ", 8) == 0);
+	assert_non_null(strchr(o->err, '\n'));
+	assert_true(strchr(o->err, '\n')[1] == '\0');
+	for (unsigned i = 0; i < t->nmessages; i++)
+		if (strncmp(t->messages[i], o->err,
+			    sizeof(t->messages[i]) - 1) == 0)
+			return;
+	if (t->nmessages < 4)
+		snprintf(t->messages[t->nmessages++],
+			 sizeof(t->messages[0]), "%.254s", o->err);
+}
+
+static void print_tally(const char *what, const struct tally *t)
+{
+	print_message("    %-8s exit 0: %u, exit 1: %u, exit 2: %u\n", what,
+		      t->ok, t->negative, t->trouble);
+	for (unsigned i = 0; i < t->nmessages; i++)
+		print_message("             %s", t->messages[i]);
+}
+
+/*
+ * For about a second, one child resizes the file between 4 KiB and
+ * 256 KiB while poke, hexdump, peek and find run against it in turn.
+ * Each run ends with 0 (or find's 1) or with 2 and one line; none dies by
+ * a signal.  RAW: the resizing is plain truncate(2), which no lock holds
+ * back, so that poke's store can fault too.
+ */
+static void race_resize_loop(int raw)
+{
+	const char *f = tmp_path(raw ? "race-raw" : "race-mmtool");
+	const char *poke[] = { "mmtool", "poke", "--no-sync", f, "200000",
+			       "deadbeef", NULL };
+	const char *hexdump[] = { "mmtool", "hexdump", f, NULL };
+	const char *peek[] = { "mmtool", "peek", "-f", "raw", f, "0", "200000",
+			       NULL };
+	const char *find[] = { "mmtool", "find", f, "deadbeef", NULL };
+	struct tally tp = { 0 }, th = { 0 }, tk = { 0 }, tf = { 0 };
+	time_t deadline;
+	int status;
+	pid_t pid;
+
+	make_random_file(f, 256u << 10, 5);
+	deadline = time(NULL) + 2;	/* 1 to 2 seconds */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		resize_loop(f, deadline, raw);
+	while (time(NULL) < deadline) {
+		struct outcome o;
+
+		run_to(&o, -1, 0, poke);
+		count(&tp, &o, 0);
+		run_to(&o, -1, 0, hexdump);
+		count(&th, &o, 0);
+		run_to(&o, -1, 0, peek);
+		count(&tk, &o, 0);
+		run_to(&o, -1, 0, find);
+		count(&tf, &o, 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	print_tally("poke", &tp);
+	print_tally("hexdump", &th);
+	print_tally("peek", &tk);
+	print_tally("find", &tf);
+}
+
+static void test_race_mmtool_resize_loop(void **state)
+{
+	(void)state;
+	race_resize_loop(0);
+}
+
+static void test_race_raw_truncate_loop(void **state)
+{
+	(void)state;
+	race_resize_loop(1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hexdump_truncated_under_slow_reader),
+		cmocka_unit_test(test_find_truncated_under_slow_reader),
+		cmocka_unit_test(test_peek_truncated_under_slow_reader),
+		cmocka_unit_test(test_poke_store_into_truncated_mapping),
+		cmocka_unit_test_setup_teardown(test_full_fs_poke_into_hole,
+						mount_small_fs,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_full_fs_resize_allocate,
+						mount_small_fs,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_full_fs_poke_grow,
+						mount_small_fs,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_full_fs_patch_into_hole,
+						mount_small_fs,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_full_fs_patch_grow,
+						mount_small_fs,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_full_fs_read_hole,
+						mount_small_fs,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_read_only_remount,
+						mount_small_fs,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_full_ext4_poke_into_hole,
+						mount_small_ext4,
+						unmount_small_fs),
+		cmocka_unit_test(test_no_permission),
+		cmocka_unit_test(test_file_size_limit),
+		cmocka_unit_test(test_file_size_limit_patch),
+		cmocka_unit_test(test_stdout_full),
+		cmocka_unit_test(test_stdout_closed_by_reader),
+		cmocka_unit_test(test_two_writers),
+		cmocka_unit_test(test_two_writers_appending),
+		cmocka_unit_test(test_two_resizers),
+		cmocka_unit_test(test_race_mmtool_resize_loop),
+		cmocka_unit_test(test_race_raw_truncate_loop),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
