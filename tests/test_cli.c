@@ -28,36 +28,6 @@ static const char *make_digits(const char *name)
 	return write_file(tmp_path(name), digits16, 16);
 }
 
-static void assert_err_contains(const struct run *r, const char *text)
-{
-	if (strstr(r->err, text) == NULL)
-		print_error("stderr [%s] does not contain [%s]\n", r->err,
-			    text);
-	assert_non_null(strstr(r->err, text));
-}
-
-static void assert_output(const struct run *r, const char *want)
-{
-	if (r->status != 0 || r->err_len != 0 || strcmp(r->out, want) != 0)
-		print_error("status %d, stdout [%s] (want [%s]), stderr [%s]\n",
-			    r->status, r->out, want, r->err);
-	assert_int_equal(r->status, 0);
-	assert_int_equal(r->err_len, 0);
-	assert_string_equal(r->out, want);
-}
-
-/* The file holds exactly LEN bytes WANT. */
-static void assert_file(const char *path, const void *want, size_t len)
-{
-	size_t n;
-	unsigned char *got = read_file(path, &n);
-
-	assert_int_equal(n, len);
-	if (len > 0)
-		assert_memory_equal(got, want, len);
-	free(got);
-}
-
 /*
  * Run the shell script FMT... with /bin/sh, where "$M" is the mmtool under
  * test, capturing its stdout, stderr and status as run_mmtool does.

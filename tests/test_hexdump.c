@@ -239,14 +239,6 @@ static void expect_output(const char *args, const char *path,
 	run_free(&r);
 }
 
-static void assert_err_contains(const struct run *r, const char *text)
-{
-	if (strstr(r->err, text) == NULL)
-		print_error("stderr [%s] does not contain [%s]\n", r->err,
-			    text);
-	assert_non_null(strstr(r->err, text));
-}
-
 /* mmtool ARGS (PATH appended if not NULL) must refuse: exit 2, one line
  * on stderr containing MSG, nothing on stdout. */
 static void expect_refused(const char *args, const char *path,

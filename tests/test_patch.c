@@ -138,21 +138,6 @@ static void count_diff(const unsigned char *a, const unsigned char *b,
 	}
 }
 
-/* Assert that PATH holds exactly WANT[0..LEN). */
-static void assert_file(const char *path, const unsigned char *want,
-			size_t len)
-{
-	size_t got_len;
-	unsigned char *got = read_file(path, &got_len);
-
-	assert_int_equal(got_len, len);
-	for (size_t i = 0; i < len; i++)
-		if (got[i] != want[i])
-			fail_msg("%s: byte %zu is %02x, want %02x", path, i,
-				 got[i], want[i]);
-	free(got);
-}
-
 /* Random bytes with some runs of zeros (so hexdump -C squeezes). */
 static unsigned char *make_data(size_t len, uint32_t seed)
 {

@@ -46,25 +46,6 @@ static void hex_of(const unsigned char *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static void assert_err_contains(const struct run *r, const char *text)
-{
-	if (strstr(r->err, text) == NULL)
-		print_error("stderr [%s] does not contain [%s]\n", r->err,
-			    text);
-	assert_non_null(strstr(r->err, text));
-}
-
-/* Exit 0, nothing on stderr, stdout exactly WANT. */
-static void assert_output(const struct run *r, const char *want)
-{
-	if (r->status != 0 || r->err_len != 0 || strcmp(r->out, want) != 0)
-		print_error("status %d, stdout [%s] (want [%s]), stderr [%s]\n",
-			    r->status, r->out, want, r->err);
-	assert_int_equal(r->status, 0);
-	assert_int_equal(r->err_len, 0);
-	assert_string_equal(r->out, want);
-}
-
 /* Run peek with ARGS on PATH and assert it refused with STATUS, leaving
  * the file as it was. */
 static void assert_peek_refused(const char *path, int status,

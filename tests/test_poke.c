@@ -26,37 +26,6 @@ static const char *make_digits(const char *name)
 	return write_file(tmp_path(name), digits16, 16);
 }
 
-static void assert_err_contains(const struct run *r, const char *text)
-{
-	if (strstr(r->err, text) == NULL)
-		print_error("stderr [%s] does not contain [%s]\n", r->err,
-			    text);
-	assert_non_null(strstr(r->err, text));
-}
-
-/* Exit 0, nothing on stderr, stdout exactly WANT. */
-static void assert_output(const struct run *r, const char *want)
-{
-	if (r->status != 0 || r->err_len != 0 || strcmp(r->out, want) != 0)
-		print_error("status %d, stdout [%s] (want [%s]), stderr [%s]\n",
-			    r->status, r->out, want, r->err);
-	assert_int_equal(r->status, 0);
-	assert_int_equal(r->err_len, 0);
-	assert_string_equal(r->out, want);
-}
-
-/* The file at PATH holds exactly the LEN bytes WANT. */
-static void assert_file(const char *path, const void *want, size_t len)
-{
-	size_t n;
-	unsigned char *got = read_file(path, &n);
-
-	assert_int_equal(n, len);
-	if (len > 0)
-		assert_memory_equal(got, want, len);
-	free(got);
-}
-
 /*
  * Run ARGV (stdin STDIN_DATA, LEN bytes, or /dev/null when NULL) and
  * assert a refusal with STATUS whose message contains MSG (unless NULL),

@@ -26,24 +26,6 @@ static const char *make_digits(const char *name)
 	return write_file(tmp_path(name), digits16, 16);
 }
 
-static void assert_err_contains(const struct run *r, const char *text)
-{
-	if (strstr(r->err, text) == NULL)
-		print_error("stderr [%s] does not contain [%s]\n", r->err,
-			    text);
-	assert_non_null(strstr(r->err, text));
-}
-
-static void assert_output(const struct run *r, const char *want)
-{
-	if (r->status != 0 || r->err_len != 0 || strcmp(r->out, want) != 0)
-		print_error("status %d, stdout [%s] (want [%s]), stderr [%s]\n",
-			    r->status, r->out, want, r->err);
-	assert_int_equal(r->status, 0);
-	assert_int_equal(r->err_len, 0);
-	assert_string_equal(r->out, want);
-}
-
 static off_t file_size(const char *path)
 {
 	struct stat st;

@@ -315,6 +315,38 @@ void assert_refused(const struct run *r, int expect_status)
 	assert_true(nl[1] == '\0');
 }
 
+void assert_err_contains(const struct run *r, const char *text)
+{
+	if (strstr(r->err, text) == NULL)
+		print_error("stderr [%s] does not contain [%s]\n", r->err,
+			    text);
+	assert_non_null(strstr(r->err, text));
+}
+
+void assert_output(const struct run *r, const char *want)
+{
+	if (r->status != 0 || r->err_len != 0 || strcmp(r->out, want) != 0)
+		print_error("status %d, stdout [%s] (want [%s]), stderr [%s]\n",
+			    r->status, r->out, want, r->err);
+	assert_int_equal(r->status, 0);
+	assert_int_equal(r->err_len, 0);
+	assert_string_equal(r->out, want);
+}
+
+void assert_file(const char *path, const void *want, size_t len)
+{
+	const unsigned char *w = want;
+	size_t got_len;
+	unsigned char *got = read_file(path, &got_len);
+
+	assert_int_equal(got_len, len);
+	for (size_t i = 0; i < len; i++)
+		if (got[i] != w[i])
+			fail_msg("%s: byte %zu is %02x, want %02x", path, i,
+				 got[i], w[i]);
+	free(got);
+}
+
 int have_program(const char *prog)
 {
 	char cmd[256];

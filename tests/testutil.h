@@ -65,6 +65,14 @@ void snapshot_free(struct snapshot *s);
  */
 void assert_refused(const struct run *r, int expect_status);
 
+/* Assert that stderr of R contains TEXT (printing both when not). */
+void assert_err_contains(const struct run *r, const char *text);
+/* Assert exit 0, nothing on stderr, and stdout exactly WANT. */
+void assert_output(const struct run *r, const char *want);
+/* Assert the file at PATH holds exactly the LEN bytes WANT, naming the
+ * first byte that differs. */
+void assert_file(const char *path, const void *want, size_t len);
+
 /* The directory holding the tests' sources and golden files. */
 const char *tests_dir(void);
 
