@@ -62,17 +62,32 @@ static const char digits16[] = "0123456789abcdef";
 
 #define TOOBIG "9223372036854775808"	/* 2^63 */
 #define MAXOFF "9223372036854775807"	/* 2^63-1 */
-#define LOOP "Too many levels of symbolic links"
+/* glibc's strerror text | musl's (the musl build runs this table too) */
+#define LOOP "Too many levels of symbolic links|Symbolic link loop"
 #define NOTDIR "Not a directory"
 #define ISDIR "Is a directory"
 #define NOENT "No such file or directory"
-#define LONGNAME "File name too long"
+#define LONGNAME "File name too long|Filename too long"
 #define NOTREG "not a regular file"
 #define ACCES "Permission denied"
 #define ROFS "Read-only file system"
 #define OUTSIDE "is outside"
 #define PAST_MAX "larger than 2^63-1"
 #define TRAILING "trailing characters"
+
+/* Does TEXT contain one of the '|'-separated ALTERNATIVES? */
+static int contains_one_of(const char *text, const char *alternatives)
+{
+	char buf[256];
+	char *alt, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", alternatives);
+	for (alt = strtok_r(buf, "|", &save); alt != NULL;
+	     alt = strtok_r(NULL, "|", &save))
+		if (strstr(text, alt) != NULL)
+			return 1;
+	return 0;
+}
 
 static const struct bad_row rows[] = {
 	/* ---- peek: numbers at and past every limit ---- */
@@ -626,7 +641,7 @@ static void run_row(void **state)
 	}
 
 	assert_refused(&r, row->status);
-	if (row->msg != NULL && strstr(r.err, row->msg) == NULL)
+	if (row->msg != NULL && !contains_one_of(r.err, row->msg))
 		fail_msg("stderr [%s] does not contain [%s]", r.err, row->msg);
 	snapshot_assert_same(&sf, fx.f);
 	snapshot_assert_same(&se, fx.e);
