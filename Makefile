@@ -17,7 +17,8 @@ TEST_CC ?= $(CC)
 TEST_CFLAGS ?= $(CFLAGS)
 TEST_LIBS = -lcmocka
 
-# Where build products go; ./mmtool is the program.
+# Where build products go; ./mmtool is the program.  Another B keeps
+# another build apart: make B=build-m32 BIN=build-m32/mmtool CC="gcc -m32".
 B ?= build
 BIN ?= mmtool
 
@@ -30,20 +31,35 @@ TEST_SRCS = $(wildcard tests/test_*.c)
 TESTS = $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_UTIL_OBJS = $(B)/tobj/testutil.o
 
+# Each object directory records the compiler and flags that built it, so
+# that `make CC="gcc -m32"` after `make` rebuilds instead of linking stale
+# 64-bit objects.  The stamp is rewritten only when the text changes.
+PROG_FLAGS = $(CC) $(MMTOOL_CPPFLAGS) $(MMTOOL_CFLAGS) $(CFLAGS) $(LDFLAGS)
+TEST_FLAGS = $(TEST_CC) $(MMTOOL_CPPFLAGS) $(MMTOOL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS)
+squote = '$(subst ','\'',$(1))'
+write_stamp = @mkdir -p $(@D); printf '%s\n' $(call squote,$(1)) > $@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
 all: $(BIN)
 
-$(BIN): $(OBJS)
+$(BIN): $(OBJS) $(B)/obj/flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS)
 
-$(B)/obj/%.o: src/%.c $(HDRS)
+$(B)/obj/flags: FORCE
+	$(call write_stamp,$(PROG_FLAGS))
+
+$(B)/tobj/flags: FORCE
+	$(call write_stamp,$(TEST_FLAGS))
+
+$(B)/obj/%.o: src/%.c $(HDRS) $(B)/obj/flags
 	@mkdir -p $(@D)
 	$(CC) $(MMTOOL_CPPFLAGS) $(MMTOOL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/tobj/%.o: src/%.c $(HDRS)
+$(B)/tobj/%.o: src/%.c $(HDRS) $(B)/tobj/flags
 	@mkdir -p $(@D)
 	$(TEST_CC) $(MMTOOL_CPPFLAGS) $(MMTOOL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-$(B)/tobj/testutil.o: tests/testutil.c tests/testutil.h $(HDRS)
+$(B)/tobj/testutil.o: tests/testutil.c tests/testutil.h $(HDRS) $(B)/tobj/flags
 	@mkdir -p $(@D)
 	$(TEST_CC) $(MMTOOL_CPPFLAGS) -Itests $(MMTOOL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
@@ -58,6 +74,89 @@ tests: $(TESTS)
 # says whether all passed.
 check: $(BIN) $(TESTS)
 	@MMTOOL=$(abspath $(BIN)) MMTOOL_TESTS=$(abspath tests) sh tests/run-tests.sh $(TESTS)
+
+# --- Sanitizers -----------------------------------------------------------
+# The program and every test built with ASan and UBSan in build-asan, then
+# the whole suite.  Any report fails the run: -fno-sanitize-recover makes
+# UBSan fatal, exitcode 86 keeps a report from passing for an exit status
+# the tests expect (mmtool uses 0, 1 and 2), and each report is also written
+# to $(ASAN_B)/reports/ so that check-asan fails even when a test only
+# looked at the status.  ASan reserves terabytes of address space for its
+# shadow, so a test that lowers RLIMIT_AS cannot run an ASan binary:
+# MMTOOL_SANITIZED=1 in the environment lets such a test skip itself.
+# handle_sigbus=0 leaves SIGBUS (a file shrinking under a mapping) to
+# mmtool's own handler, as in the normal build.
+SAN_CC ?= clang
+SAN_CFLAGS ?= -O1 -g -fno-omit-frame-pointer
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all
+ASAN_B = build-asan
+SAN_ENV = MMTOOL_SANITIZED=1 \
+	ASAN_OPTIONS=exitcode=86:handle_sigbus=0:detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$(abspath $(ASAN_B))/reports/asan \
+	UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1:log_path=$(abspath $(ASAN_B))/reports/ubsan
+
+check-asan:
+	rm -rf $(ASAN_B)/reports
+	mkdir -p $(ASAN_B)/reports
+	$(SAN_ENV) $(MAKE) check B=$(ASAN_B) BIN=$(ASAN_B)/mmtool \
+		CC='$(SAN_CC)' TEST_CC='$(SAN_CC)' \
+		CFLAGS='$(SAN_CFLAGS) $(SAN_FLAGS)' \
+		TEST_CFLAGS='$(SAN_CFLAGS) $(SAN_FLAGS)' LDFLAGS=
+	@if [ -n "$$(ls -A $(ASAN_B)/reports)" ]; then \
+		cat $(ASAN_B)/reports/*; \
+		echo "check-asan: sanitizer reports above"; exit 1; \
+	fi; echo "check-asan: no sanitizer reports"
+
+# --- Fuzzing --------------------------------------------------------------
+# libFuzzer harnesses in tests/fuzz, built in build-fuzz and each run for
+# FUZZ_SECONDS by tests/fuzz/run.sh.  The code under test is compiled with
+# coverage (fuzzer-no-link); each harness links it with libFuzzer's main.
+FUZZ_CC ?= clang
+FUZZ_CFLAGS ?= -O1 -g -fno-omit-frame-pointer
+FUZZ_SAN = address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+FUZZ_B = build-fuzz
+FUZZ_LIB_OBJS = $(LIB_SRCS:src/%.c=$(FUZZ_B)/obj/%.o)
+FUZZ_ARGV = peek poke resize hexdump patch find
+FUZZ_TARGETS = numparse hexdata vtype \
+	$(if $(wildcard include/dumpline.h),dumpline) \
+	$(FUZZ_ARGV:%=argv_%)
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
+FUZZ_COMPILE = $(FUZZ_CC) $(MMTOOL_CPPFLAGS) $(MMTOOL_CFLAGS) $(FUZZ_CFLAGS)
+
+$(FUZZ_B)/obj/flags: FORCE
+	$(call write_stamp,$(FUZZ_COMPILE) $(FUZZ_SAN))
+
+$(FUZZ_B)/obj/%.o: src/%.c $(HDRS) $(FUZZ_B)/obj/flags
+	@mkdir -p $(@D)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_B)/fuzz_argv_%: tests/fuzz/fuzz_argv.c tests/fuzz/fuzzutil.h $(FUZZ_LIB_OBJS) $(HDRS)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer,$(FUZZ_SAN) \
+		-DFUZZ_COMMAND=cmd_$* -DFUZZ_NAME='"$*"' -o $@ $< $(FUZZ_LIB_OBJS)
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzzutil.h $(FUZZ_LIB_OBJS) $(HDRS)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# --- Portability ----------------------------------------------------------
+# A 32-bit build (gcc-multilib), warnings as errors, checked at 5 GiB in a
+# 6 GiB sparse file.  The tests themselves are 64-bit programs.
+M32_B = build-m32
+check-m32:
+	$(MAKE) B=$(M32_B) BIN=$(M32_B)/mmtool CC='gcc -m32' \
+		CFLAGS='-O2 -g -Werror'
+	sh tests/portability.sh $(abspath $(M32_B)/mmtool)
+
+# A static musl build (musl-tools) run through the whole suite; the tests
+# link cmocka, so they are built with gcc against glibc.
+MUSL_B = build-musl
+check-musl:
+	$(MAKE) check B=$(MUSL_B) BIN=$(MUSL_B)/mmtool CC='musl-gcc -static' \
+		TEST_CC=gcc CFLAGS='-O2 -g -Werror' TEST_CFLAGS='-O2 -g'
 
 bench: $(BIN)
 	sh tests/bench.sh $(abspath $(BIN))
@@ -75,4 +174,11 @@ uninstall:
 clean:
 	rm -rf build build-* mmtool
 
-.PHONY: all tests check bench install uninstall clean
+FORCE:
+
+# Objects reached only through pattern rules would otherwise be deleted as
+# intermediates after every build.
+.SECONDARY: $(TEST_LIB_OBJS) $(TEST_UTIL_OBJS) $(FUZZ_LIB_OBJS)
+
+.PHONY: all tests check check-asan fuzz fuzz-build check-m32 check-musl \
+	bench install uninstall clean FORCE

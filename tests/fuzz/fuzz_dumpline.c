@@ -1,0 +1,219 @@
+/*
+ * fuzz_dumpline.c - libFuzzer harness for the dump-line parser
+ * (dumpline_parse), the reader under patch.
+ *
+ * 1. The whole input is one line.  OUT is exactly N/2 bytes, so ASan
+ *    catches a parser that stores more than the contract allows; the
+ *    result must be consistent, and appending blanks, a tab and a CR (what
+ *    dumpline.h says is ignored) must not change it.
+ * 2. Round trip: the input after a 3-byte header is dumped by dumpfmt (the
+ *    formatter behind hexdump), canonical or xxd with any -c/-g layout, at
+ *    a start offset the header picks; parsing those lines back and
+ *    replaying them (a '*' repeats the line before it up to the next
+ *    offset) must give exactly the input bytes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dumpfmt.h"
+#include "dumpline.h"
+#include "outbuf.h"
+#include "fuzzutil.h"
+
+/* What dumpfmt writes is collected here through outbuf's write_fn. */
+static unsigned char *dump_text;
+static size_t dump_len, dump_cap;
+
+static ssize_t collect(int fd, const void *p, size_t n)
+{
+	(void)fd;
+	if (n > dump_cap - dump_len) {
+		size_t cap = dump_cap ? dump_cap : 4096;
+
+		while (cap - dump_len < n)
+			cap *= 2;
+		dump_text = realloc(dump_text, cap);
+		if (dump_text == NULL)
+			abort();
+		dump_cap = cap;
+	}
+	memcpy(dump_text + dump_len, p, n);
+	dump_len += n;
+	return (ssize_t)n;
+}
+
+static void check_line(const uint8_t *data, size_t size)
+{
+	unsigned char *out = malloc(size / 2), *out2;
+	char *padded = malloc(size + 3);
+	struct dumpline dl, dl2;
+	const char *why = NULL;
+	int rc, rc2;
+
+	if ((out == NULL && size / 2 > 0) || padded == NULL)
+		abort();
+	errno = 0;
+	rc = dumpline_parse((const char *)data, size, out, &dl, &why);
+	if (rc != 0) {
+		CHECK(rc == -1 && errno == EINVAL, "rc %d errno %d", rc, errno);
+		CHECK(why != NULL && *why != '\0', "no reason");
+		CHECK(dl.column >= 1 && dl.column <= size + 1,
+		      "column %zu of a %zu-byte line", dl.column, size);
+	} else {
+		switch (dl.kind) {
+		case DUMPLINE_BLANK:
+		case DUMPLINE_STAR:
+			CHECK(dl.layout == DUMPLINE_NONE, "layout %d",
+			      dl.layout);
+			break;
+		case DUMPLINE_END:
+			CHECK(dl.offset <= INT64_MAX, "offset");
+			break;
+		case DUMPLINE_DATA:
+			CHECK(dl.layout == DUMPLINE_XXD ||
+			      dl.layout == DUMPLINE_CANONICAL, "layout %d",
+			      dl.layout);
+			CHECK(dl.len >= 1 && dl.len <= size / 2, "len %zu",
+			      dl.len);
+			CHECK(dl.offset <= INT64_MAX &&
+			      dl.len <= (uint64_t)INT64_MAX - dl.offset,
+			      "bytes pass 2^63-1");
+			break;
+		default:
+			CHECK(0, "kind %d", dl.kind);
+		}
+	}
+
+	/* Trailing blanks, a tab and a CR are ignored. */
+	memcpy(padded, data, size);
+	memcpy(padded + size, " \t\r", 3);
+	out2 = malloc((size + 3) / 2);
+	if (out2 == NULL)
+		abort();
+	rc2 = dumpline_parse(padded, size + 3, out2, &dl2, NULL);
+	CHECK(rc2 == rc, "trailing blanks change the result: %d, then %d",
+	      rc, rc2);
+	if (rc == 0) {
+		CHECK(dl2.kind == dl.kind && dl2.layout == dl.layout &&
+		      dl2.offset == dl.offset && dl2.len == dl.len,
+		      "trailing blanks change the line");
+		CHECK(dl.kind != DUMPLINE_DATA ||
+		      memcmp(out, out2, dl.len) == 0,
+		      "trailing blanks change the bytes");
+	}
+	free(out);
+	free(out2);
+	free(padded);
+}
+
+static const uint64_t starts[] = {
+	0, 5, 4093, 0xfffffff9ULL, 5ULL << 30, (1ULL << 40) + 1,
+	0x7fffffffULL, 16
+};
+
+static void check_round_trip(const uint8_t *data, size_t size)
+{
+	struct dump_opts opts;
+	struct outbuf ob;
+	struct dumper d;
+	unsigned char *got, *line_bytes, prev[256];
+	uint64_t start, next, prev_off = 0;
+	size_t prev_len = 0, pos, end;
+	int starred = 0, lines = 0;
+
+	if (size < 3)
+		return;
+	memset(&opts, 0, sizeof(opts));
+	opts.group = -1;
+	switch (data[0] % 4) {
+	case 0: opts.format = DUMP_CANONICAL; opts.squeeze = 1; break;
+	case 1: opts.format = DUMP_CANONICAL; opts.squeeze = 0; break;
+	default:
+		opts.format = DUMP_XXD;
+		opts.cols = data[1];	/* 0: the default, 16 */
+		if (data[1] == 255)
+			opts.cols = DUMP_XXD_COLS_MAX;
+		opts.group = data[0] % 4 == 2 ? -1 : data[2] % 64;
+		opts.squeeze = data[0] & 4 ? 1 : 0;
+		break;
+	}
+	start = starts[(data[0] >> 3) % (sizeof(starts) / sizeof(starts[0]))];
+	data += 3;
+	size -= 3;
+
+	dump_len = 0;
+	if (outbuf_init(&ob, 1, 0) != 0)
+		abort();
+	ob.write_fn = collect;
+	CHECK(dumper_init(&d, &opts, start, &ob) == 0, "dumper_init");
+	CHECK(dumper_feed(&d, data, size) == 0, "dumper_feed");
+	CHECK(dumper_finish(&d) == 0, "dumper_finish");
+	dumper_free(&d);
+	outbuf_free(&ob);
+
+	got = calloc(size + 1, 1);
+	line_bytes = malloc(dump_len / 2 + 1);
+	if (got == NULL || line_bytes == NULL)
+		abort();
+	next = start;	/* where the replayed bytes have got to */
+	for (pos = 0; pos < dump_len; pos = end + 1) {
+		struct dumpline dl;
+		const char *why = "";
+
+		for (end = pos; end < dump_len && dump_text[end] != '\n'; end++)
+			;
+		CHECK(end < dump_len, "dump does not end with a newline");
+		lines++;
+		CHECK(dumpline_parse((const char *)dump_text + pos, end - pos,
+				     line_bytes, &dl, &why) == 0,
+		      "line %d of the dump does not parse: %s: '%.*s'", lines,
+		      why, (int)(end - pos), dump_text + pos);
+		if (dl.kind == DUMPLINE_STAR) {
+			CHECK(opts.squeeze && prev_len > 0, "unexpected '*'");
+			starred = 1;
+			continue;
+		}
+		CHECK(dl.kind == DUMPLINE_DATA || dl.kind == DUMPLINE_END,
+		      "line %d: kind %d", lines, dl.kind);
+		if (starred) {
+			/* Replay the squeezed repeats of the line before. */
+			CHECK(dl.offset >= next && (dl.offset - next) %
+			      prev_len == 0, "'*' then offset %" PRIx64,
+			      dl.offset);
+			while (next < dl.offset) {
+				CHECK(next - start + prev_len <= size,
+				      "repeat past the data");
+				memcpy(got + (next - start), prev, prev_len);
+				next += prev_len;
+			}
+			starred = 0;
+		}
+		CHECK(dl.offset == next, "line %d at offset %" PRIx64
+		      ", expected %" PRIx64, lines, dl.offset, next);
+		if (dl.kind == DUMPLINE_END)
+			break;
+		CHECK(dl.len <= size - (next - start) && dl.len <= sizeof(prev),
+		      "line %d: %zu bytes too many", lines, dl.len);
+		memcpy(got + (next - start), line_bytes, dl.len);
+		memcpy(prev, line_bytes, dl.len);
+		prev_len = dl.len;
+		prev_off = next;
+		next += dl.len;
+	}
+	(void)prev_off;
+	CHECK(!starred, "dump ends in '*'");
+	CHECK(next - start == size, "dump replays %" PRIu64 " of %zu bytes",
+	      next - start, size);
+	CHECK(memcmp(got, data, size) == 0, "dump replays other bytes");
+	free(got);
+	free(line_bytes);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	check_line(data, size);
+	check_round_trip(data, size);
+	return 0;
+}
