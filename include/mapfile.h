@@ -54,6 +54,9 @@ struct mapfile {
 	/* Set when a guarded access to the mapping raised SIGBUS: the file
 	 * shrank (or a write hit a hole on a full disk) under the mapping. */
 	int faulted;
+
+	/* Set when mapfile_open (MF_CREATE) made the file: it did not exist. */
+	int created;
 };
 
 /*
@@ -184,6 +187,14 @@ int mapfile_close(struct mapfile *mf);
  * main.  0, or -1 with errno.
  */
 int mapfile_guard_std_fds(void);
+
+/*
+ * For a command that fails after mapfile_open created the file: close it
+ * as mapfile_close does and, if mf->created, remove the file again (the
+ * target, when PATH was a dangling symbolic link), so that a failed
+ * command leaves no file where there was none.  0, or -1 with errno.
+ */
+int mapfile_close_discard(struct mapfile *mf, const char *path);
 
 /*
  * The system calls used above, replaceable so that tests can force

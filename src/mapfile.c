@@ -1,6 +1,10 @@
 /*
  * mapfile.c - the mapping layer: see include/mapfile.h for the contracts.
  */
+/* realpath(3) is in POSIX's XSI option: glibc wants _XOPEN_SOURCE. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -164,7 +168,13 @@ int mapfile_open(struct mapfile *mf, const char *path, int flags)
 	} else {
 		oflags |= O_RDONLY;
 	}
-	mf->fd = sys.open(path, oflags, 0666);
+	/* Creating: first without O_CREAT, so that we know whether the file
+	 * is ours to remove again if the command then fails. */
+	mf->fd = sys.open(path, oflags & ~O_CREAT, 0666);
+	if (mf->fd < 0 && errno == ENOENT && (oflags & O_CREAT)) {
+		mf->fd = sys.open(path, oflags, 0666);
+		mf->created = mf->fd >= 0;
+	}
 	if (mf->fd < 0) {
 		mf->fd = -1;
 		return -1;
@@ -542,6 +552,24 @@ int mapfile_close(struct mapfile *mf)
 	mf->fd = -1;
 	if (rc < 0)
 		errno = saved;
+	return rc;
+}
+
+int mapfile_close_discard(struct mapfile *mf, const char *path)
+{
+	char *target = NULL;
+	int rc;
+
+	/* The file itself, not a symbolic link that led to it. */
+	if (mf->created)
+		target = realpath(path, NULL);
+	rc = mapfile_close(mf);
+	if (target != NULL) {
+		if (unlink(target) < 0)
+			rc = -1;
+		free(target);
+	}
+	mf->created = 0;
 	return rc;
 }
 

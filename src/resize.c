@@ -226,6 +226,11 @@ int cmd_resize(int argc, char **argv)
 	}
 	status = EXIT_DONE;
 close:
+	if (status != EXIT_DONE && mf.created) {
+		/* A refused -c leaves no file where there was none. */
+		mapfile_close_discard(&mf, path);
+		return status;
+	}
 	if (close_file("resize", path, &mf) < 0)
 		status = EXIT_TROUBLE;
 	if (status == EXIT_DONE && diag_close_stdout("resize") < 0)

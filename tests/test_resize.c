@@ -553,6 +553,43 @@ static void test_operands_and_options(void **state)
 	assert_digits_then_zeros(f, 12);
 }
 
+
+/* A refused resize -c leaves no file where there was none: not the file,
+ * and not the target of a dangling symbolic link. */
+static void test_create_refused_leaves_nothing(void **state)
+{
+	const char *f = tmp_path("create-refused");
+	const char *link = tmp_path("create-refused-link");
+	const char *target = tmp_path("create-refused-target");
+	char cmd[2048];
+	struct stat st;
+
+	(void)state;
+	unlink(f);
+	unlink(link);
+	unlink(target);
+	assert_int_equal(symlink(target, link), 0);
+	/* The size is past ulimit -f: refused after the open created it. */
+	snprintf(cmd, sizeof(cmd), "ulimit -f 8; '%s' resize -c '%s' 1M "
+		 "2>/dev/null; test $? -eq 2", mmtool_path(), f);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(stat(f, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	snprintf(cmd, sizeof(cmd), "ulimit -f 8; '%s' resize -c '%s' 1M "
+		 "2>/dev/null; test $? -eq 2", mmtool_path(), link);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(stat(target, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	/* Within the limit the same command creates the file. */
+	snprintf(cmd, sizeof(cmd), "ulimit -f 8; '%s' resize -c '%s' 1K",
+		 mmtool_path(), f);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(stat(f, &st), 0);
+	assert_int_equal(st.st_size, 1024);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_char_device_refused),
 		cmocka_unit_test(test_sparse_64gib),
 		cmocka_unit_test(test_operands_and_options),
+		cmocka_unit_test(test_create_refused_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
