@@ -210,7 +210,7 @@ bench_find() {
 		mismatch=1
 	fi
 	timed mm.find "$MMTOOL find -s $hay $needle"
-	timed ref.grep "LC_ALL=C grep -obaF $needle $hay"
+	timed ref.grep "env LC_ALL=C grep -obaF $needle $hay"
 	timed mm.findwild "$MMTOOL find $hay '6d 6d ?? 6f 6f 6c'"
 	find_rss=$(rss_of "$MMTOOL" find -s "$hay" "$needle")
 	rm -f "$hay"
