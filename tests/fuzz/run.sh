@@ -46,10 +46,12 @@ max_len() {
 if [ -z "${FUZZ_TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	FUZZ_TMPDIR=/dev/shm
 fi
-if [ -n "${FUZZ_TMPDIR:-}" ]; then
-	TMPDIR=$FUZZ_TMPDIR
-	export TMPDIR
-fi
+# Each run gets its own directory there, removed afterwards: a harness
+# that stops on a finding leaves its work directory behind.
+scratch=$(mktemp -d "${FUZZ_TMPDIR:-${TMPDIR:-/tmp}}/mmtool-fuzz.XXXXXX") || exit 2
+trap 'rm -rf "$scratch"' EXIT
+TMPDIR=$scratch
+export TMPDIR
 
 failed=""
 summary=""
