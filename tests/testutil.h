@@ -43,7 +43,8 @@ const char *tmp_path(const char *name);
 
 /* Create PATH holding LEN bytes of DATA.  Returns PATH. */
 const char *write_file(const char *path, const void *data, size_t len);
-/* Read the whole file; *len set; caller frees.  Asserts on failure. */
+/* Read the whole file; *len set; a NUL follows the bytes (not counted);
+ * caller frees.  Asserts on failure. */
 unsigned char *read_file(const char *path, size_t *len);
 /* Fill BUF with deterministic pseudo-random bytes from SEED. */
 void fill_random(void *buf, size_t len, uint32_t seed);
