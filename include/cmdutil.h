@@ -10,21 +10,12 @@
 #include "numparse.h"
 #include "mapfile.h"
 
-/*
- * Report the getopt_long result C ('?' or ':') for ARGV: unknown option or
- * missing argument.  Always returns EXIT_TROUBLE.
- */
-int option_error(const char *cmd, char **argv, int c);
-
 /* Report a usage error "mmtool: CMD: <text>".  Returns EXIT_TROUBLE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-
-/* Print TEXT to stdout (for --help).  Returns EXIT_DONE or EXIT_TROUBLE. */
-int print_help(const char *cmd, const char *text);
 
 /*
  * Parse operand TEXT named WHAT ("offset", "length", ...) with the number

@@ -20,11 +20,30 @@ enum {
  */
 typedef int (*command_fn)(int argc, char **argv);
 
+struct cmdopts;
+
+#define CMD_WRITES 1	/* maps the file for writing */
+
+/* A row of the command table (main.c): name, handler, one-line summary,
+ * flags, and the option table that parses its options, prints its --help
+ * and feeds completion. */
+struct command {
+	const char *name;
+	command_fn run;
+	const char *summary;
+	unsigned flags;
+	const struct cmdopts *opts;
+};
+
 int cmd_peek(int argc, char **argv);
 int cmd_poke(int argc, char **argv);
 int cmd_resize(int argc, char **argv);
 int cmd_hexdump(int argc, char **argv);
 int cmd_patch(int argc, char **argv);
 int cmd_find(int argc, char **argv);
+
+/* Each command's option table (opttab.h), defined next to its handler. */
+extern const struct cmdopts peek_options, poke_options, resize_options,
+	hexdump_options, patch_options, find_options;
 
 #endif

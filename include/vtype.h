@@ -17,6 +17,10 @@ struct vtype {
 	int big_endian;		/* byte order of the encoding */
 };
 
+/* Every type name, for completion (NULL-terminated; u8le and i8le are
+ * valid too but say nothing more than u8 and i8). */
+extern const char *const vtype_words[];
+
 /* Longest text vtype_format writes, NUL included. */
 #define VTYPE_TEXT_MAX 64
 

@@ -2,7 +2,6 @@
  * cmdutil.c - the shared front-end pieces of the commands (cmdutil.h).
  */
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,52 +13,6 @@
 #include "diag.h"
 #include "mmtool.h"
 
-/*
- * Was the option in error a long one?  getopt_long has always consumed a
- * long option, so it is argv[optind - 1]; optopt alone cannot tell, since a
- * long option's val may be a letter (--format is 'f', --help is 'h') or a
- * number past any char (--grow).  The one trap: an unknown letter inside a
- * cluster not yet finished ("--grow -zv") leaves optind on the cluster, so
- * argv[optind - 1] is the long option before it, which was fine.
- */
-static int long_option_error(char **argv, int c)
-{
-	extern int optind, optopt;
-	const char *prev = optind > 0 ? argv[optind - 1] : NULL;
-	const char *cur = argv[optind];
-
-	if (prev == NULL || strncmp(prev, "--", 2) != 0 || prev[2] == '\0')
-		return 0;
-	if (c == '?' && optopt > 0 && optopt <= UCHAR_MAX && cur != NULL &&
-	    cur[0] == '-' && cur[1] != '-' && strchr(cur + 1, optopt) != NULL)
-		return 0;
-	return 1;
-}
-
-int option_error(const char *cmd, char **argv, int c)
-{
-	extern int optind, optopt;
-
-	if (long_option_error(argv, c)) {
-		const char *arg = argv[optind - 1];
-		int len = (int)strcspn(arg, "=");
-
-		if (c == ':')
-			diag(cmd, "option %.*s needs an argument", len, arg);
-		else if (optopt != 0)
-			diag(cmd, "option %.*s takes no argument", len, arg);
-		else
-			diag(cmd, "unknown option %.*s (see 'mmtool help %s')",
-			     len, arg, cmd);
-	} else if (c == ':') {
-		diag(cmd, "option -%c needs an argument", optopt);
-	} else {
-		diag(cmd, "unknown option -%c (see 'mmtool help %s')", optopt,
-		     cmd);
-	}
-	return EXIT_TROUBLE;
-}
-
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	char text[512];
@@ -70,12 +23,6 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	diag(cmd, "%s", text);
 	return EXIT_TROUBLE;
-}
-
-int print_help(const char *cmd, const char *text)
-{
-	fputs(text, stdout);
-	return diag_close_stdout(cmd) == 0 ? EXIT_DONE : EXIT_TROUBLE;
 }
 
 int arg_offset(const char *cmd, const char *what, const char *text,

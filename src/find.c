@@ -15,7 +15,6 @@
  * rare byte.  Each chunk starts again from the rarest.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,21 +23,32 @@
 #include "hexdata.h"
 #include "mapfile.h"
 #include "mmtool.h"
+#include "opttab.h"
 #include "outbuf.h"
 
-static const char usage[] =
+static const struct opt find_opts[] = {
+	{ 's', "string", OPT_NOARG, NULL, "PATTERN is a literal string", NULL,
+	  0 },
+	{ 'm', "max-count", OPT_ARG, "MAX",
+	  "stop after MAX matches (0: search nothing)", NULL, 0 },
+	{ 'o', "offset", OPT_ARG, "OFFSET",
+	  "start at OFFSET (negative: from the end)", NULL, 0 },
+	{ 'n', "length", OPT_ARG, "LENGTH",
+	  "search only LENGTH bytes from there", NULL, 0 },
+	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
+};
+
+const struct cmdopts find_options = {
+	"find",
 	"usage: mmtool find [-s] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN\n"
 	"\n"
 	"Print the decimal offset of every match of PATTERN in FILE (- for\n"
 	"standard input), overlapping matches included, one per line.\n"
 	"PATTERN is hexadecimal (\"de ad\", 0xdead), where ?? matches any\n"
 	"byte.  Exit 0 if something was found, 1 if nothing was.\n"
-	"\n"
-	"  -s, --string         PATTERN is a literal string\n"
-	"  -m, --max-count MAX  stop after MAX matches (0: search nothing)\n"
-	"  -o, --offset OFFSET  start at OFFSET (negative: from the end)\n"
-	"  -n, --length LENGTH  search only LENGTH bytes from there\n"
-	"  -h, --help           show this help\n";
+	"\n",
+	find_opts, NULL
+};
 
 struct find_args {
 	int string;
@@ -69,35 +79,23 @@ struct finder {
 
 static int parse_args(int argc, char **argv, struct find_args *a)
 {
-	static const struct option longopts[] = {
-		{ "string", no_argument, NULL, 's' },
-		{ "max-count", required_argument, NULL, 'm' },
-		{ "offset", required_argument, NULL, 'o' },
-		{ "length", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct optparse op;
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:sm:o:n:h", longopts, NULL)) !=
-	       -1) {
+	opt_init(&op, &find_options, argc, argv);
+	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
 		case 's': a->string = 1; break;
-		case 'm': a->max_text = optarg; break;
-		case 'o': a->off_text = optarg; break;
-		case 'n': a->len_text = optarg; break;
-		case 'h': return -2;
-		default: return option_error("find", argv, c), -1;
+		case 'm': a->max_text = op.arg; break;
+		case 'o': a->off_text = op.arg; break;
+		case 'n': a->len_text = op.arg; break;
+		case OPT_HELP: return -2;
+		default: return -1;
 		}
 	}
-	if (argc - optind != 2) {
-		usage_error("find", argc - optind < 2 ?
-			    "missing operand: FILE PATTERN" :
-			    "too many operands");
+	if (opt_operands(&op, 2, 2, "FILE PATTERN") < 0)
 		return -1;
-	}
 	a->path = argv[optind];
 	a->pattern = argv[optind + 1];
 	return 0;
@@ -358,7 +356,7 @@ int cmd_find(int argc, char **argv)
 	f.out.fd = -1;
 	rc = parse_args(argc, argv, &a);
 	if (rc == -2)
-		return print_help("find", usage);
+		return opt_help(&find_options);
 	if (rc < 0)
 		return EXIT_TROUBLE;
 	f.max = UINT64_MAX;

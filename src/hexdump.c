@@ -9,7 +9,6 @@
  * bounded whatever the size of the input.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,27 +19,49 @@
 #include "dumpfmt.h"
 #include "mapfile.h"
 #include "mmtool.h"
+#include "opttab.h"
 #include "outbuf.h"
 
-static const char usage[] =
+static const char *const format_words[] = {
+	"canonical", "xxd", "plain", "c", NULL
+};
+
+static const char *const color_words[] = { "auto", "always", "never", NULL };
+
+enum { OPT_COLOR = OPT_LONG };
+
+static const struct opt hexdump_opts[] = {
+	{ 'f', "format", OPT_ARG, "FMT",
+	  "canonical (default; as hexdump -C), xxd (as xxd),\n"
+	  "plain (as xxd -p), c (as xxd -i)", format_words, 0 },
+	{ 's', "skip", OPT_ARG, "OFFSET",
+	  "start at OFFSET (negative: from the end);\n"
+	  "offsets shown are absolute", NULL, 0 },
+	{ 'n', "length", OPT_ARG, "LENGTH", "dump at most LENGTH bytes", NULL,
+	  0 },
+	{ 'c', "cols", OPT_ARG, "COLS",
+	  "bytes per line, as xxd -c (xxd, plain and c only;\n"
+	  "plain -c 0: one unbroken line)", NULL, 0 },
+	{ 'g', "group", OPT_ARG, "BYTES",
+	  "bytes per group, as xxd -g (xxd only)", NULL, 0 },
+	{ 'v', "no-squeeze", OPT_NOARG, NULL,
+	  "print repeated lines (canonical)", NULL, 0 },
+	{ OPT_COLOR, "color", OPT_OPTARG, "WHEN",
+	  "auto (default: on a terminal, unless NO_COLOR\n"
+	  "is set or TERM is dumb), always or never;\n"
+	  "--color alone means always", color_words, 0 },
+	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
+};
+
+const struct cmdopts hexdump_options = {
+	"hexdump",
 	"usage: mmtool hexdump [-f FMT] [-s OFFSET] [-n LENGTH] [-c COLS] "
 	"[-g BYTES] [-v] [--color=WHEN] [FILE | -]\n"
 	"\n"
 	"Dump FILE, or standard input if FILE is - or absent.\n"
-	"\n"
-	"  -f, --format FMT     canonical (default; as hexdump -C), xxd (as xxd),\n"
-	"                       plain (as xxd -p), c (as xxd -i)\n"
-	"  -s, --skip OFFSET    start at OFFSET (negative: from the end);\n"
-	"                       offsets shown are absolute\n"
-	"  -n, --length LENGTH  dump at most LENGTH bytes\n"
-	"  -c, --cols COLS      bytes per line, as xxd -c (xxd, plain and c only;\n"
-	"                       plain -c 0: one unbroken line)\n"
-	"  -g, --group BYTES    bytes per group, as xxd -g (xxd only)\n"
-	"  -v, --no-squeeze     print repeated lines (canonical)\n"
-	"      --color=WHEN     auto (default: on a terminal, unless NO_COLOR\n"
-	"                       is set or TERM is dumb), always or never;\n"
-	"                       --color alone means always\n"
-	"  -h, --help           show this help\n";
+	"\n",
+	hexdump_opts, NULL
+};
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -76,43 +97,30 @@ static int parse_color(const char *text, enum color_when *out)
 
 static int parse_args(int argc, char **argv, struct hexdump_args *a)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "skip", required_argument, NULL, 's' },
-		{ "length", required_argument, NULL, 'n' },
-		{ "cols", required_argument, NULL, 'c' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "no-squeeze", no_argument, NULL, 'v' },
-		{ "color", optional_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct optparse op;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	a->color = COLOR_AUTO;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:f:s:n:c:g:vh", longopts,
-				NULL)) != -1) {
+	opt_init(&op, &hexdump_options, argc, argv);
+	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
-		case 'f': a->format = optarg; break;
-		case 's': a->skip = optarg; break;
-		case 'n': a->length = optarg; break;
-		case 'c': a->cols = optarg; break;
-		case 'g': a->group = optarg; break;
+		case 'f': a->format = op.arg; break;
+		case 's': a->skip = op.arg; break;
+		case 'n': a->length = op.arg; break;
+		case 'c': a->cols = op.arg; break;
+		case 'g': a->group = op.arg; break;
 		case 'v': a->no_squeeze = 1; break;
-		case 'C':
-			if (parse_color(optarg, &a->color) < 0)
+		case OPT_COLOR:
+			if (parse_color(op.arg, &a->color) < 0)
 				return -1;
 			break;
-		case 'h': return -2;
-		default: return option_error("hexdump", argv, c), -1;
+		case OPT_HELP: return -2;
+		default: return -1;
 		}
 	}
-	if (argc - optind > 1) {
-		usage_error("hexdump", "too many operands");
+	if (opt_operands(&op, 0, 1, "[FILE | -]") < 0)
 		return -1;
-	}
 	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0)
 		a->path = argv[optind];
 	return 0;
@@ -225,7 +233,7 @@ int cmd_hexdump(int argc, char **argv)
 
 	rc = parse_args(argc, argv, &a);
 	if (rc == -2)
-		return print_help("hexdump", usage);
+		return opt_help(&hexdump_options);
 	if (rc < 0)
 		return EXIT_TROUBLE;
 	memset(&hd, 0, sizeof(hd));

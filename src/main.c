@@ -9,21 +9,32 @@
 #include "diag.h"
 #include "mapfile.h"
 #include "mmtool.h"
+#include "opttab.h"
 
-#define CMD_WRITES 1	/* maps the file for writing */
+static int cmd_help(int argc, char **argv);
 
-static const struct command {
-	const char *name;
-	command_fn run;
-	const char *summary;
-	unsigned flags;
-} commands[] = {
-	{ "peek", cmd_peek, "read bytes at an offset", 0 },
-	{ "poke", cmd_poke, "write bytes in place", CMD_WRITES },
-	{ "resize", cmd_resize, "set a file's size", CMD_WRITES },
-	{ "hexdump", cmd_hexdump, "dump a file or a stream", 0 },
-	{ "patch", cmd_patch, "apply an edited dump", CMD_WRITES },
-	{ "find", cmd_find, "search for bytes", 0 },
+static const struct opt no_opts[] = { { 0, NULL, 0, NULL, NULL, NULL, 0 } };
+
+static const struct cmdopts help_options = {
+	"help",
+	"usage: mmtool help [COMMAND] | mmtool --help | mmtool --version\n"
+	"\n"
+	"Print COMMAND's options, or the list of commands.\n"
+	"\n",
+	no_opts, NULL
+};
+
+static const struct command commands[] = {
+	{ "peek", cmd_peek, "read bytes at an offset", 0, &peek_options },
+	{ "poke", cmd_poke, "write bytes in place", CMD_WRITES, &poke_options },
+	{ "resize", cmd_resize, "set a file's size", CMD_WRITES,
+	  &resize_options },
+	{ "hexdump", cmd_hexdump, "dump a file or a stream", 0,
+	  &hexdump_options },
+	{ "patch", cmd_patch, "apply an edited dump", CMD_WRITES,
+	  &patch_options },
+	{ "find", cmd_find, "search for bytes", 0, &find_options },
+	{ "help", cmd_help, "show a command's options", 0, &help_options },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -102,26 +113,78 @@ static int unknown_command(const char *name)
 	return EXIT_TROUBLE;
 }
 
-/* mmtool help [COMMAND]: the command's own --help, or the overview. */
-static int help(int argc, char **argv)
+/*
+ * mmtool help [COMMAND]: the command's own --help, or the overview.
+ * mmtool --help [COMMAND] is the same.
+ */
+static int show_help(int nops, char **ops)
 {
 	char help_opt[] = "--help";
 	char *args[3];
 	const struct command *cmd;
 
-	if (argc < 2) {
+	if (nops == 0) {
 		print_usage(stdout);
 		return diag_close_stdout(NULL) == 0 ? EXIT_DONE : EXIT_TROUBLE;
 	}
-	if (argc > 2)
-		return usage_error("help", "too many arguments");
-	cmd = lookup(argv[1]);
+	if (nops > 1)
+		return usage_error("help", "too many operands");
+	cmd = lookup(ops[0]);
 	if (cmd == NULL)
-		return unknown_command(argv[1]);
-	args[0] = argv[1];
+		return unknown_command(ops[0]);
+	args[0] = ops[0];
 	args[1] = help_opt;
 	args[2] = NULL;
 	return cmd->run(2, args);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	struct optparse op;
+
+	opt_init(&op, &help_options, argc, argv);
+	switch (opt_next(&op)) {
+	case OPT_END: return show_help(argc - optind, argv + optind);
+	case OPT_HELP: return opt_help(&help_options);
+	default: return EXIT_TROUBLE;
+	}
+}
+
+/* mmtool's own options: -h/--help [COMMAND] and -V/--version. */
+static const struct opt top_opts[] = {
+	{ 'V', "version", OPT_NOARG, NULL, "print the version", NULL, 0 },
+	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
+};
+
+static const struct cmdopts top_options = {
+	NULL, usage_text, top_opts, NULL
+};
+
+static int top_option(int argc, char **argv)
+{
+	struct optparse op;
+
+	opt_init(&op, &top_options, argc, argv);
+	switch (opt_next(&op)) {
+	case OPT_HELP:
+		return show_help(argc - optind, argv + optind);
+	case 'V':
+		if (optind < argc)
+			return usage_error(NULL, "--version takes no operand "
+					   "('%s')", argv[optind]);
+		puts("mmtool " MMTOOL_VERSION);
+		return diag_close_stdout(NULL) == 0 ? EXIT_DONE : EXIT_TROUBLE;
+	case OPT_END:	/* "mmtool -- peek ...", or "mmtool -" */
+		if (optind < argc && lookup(argv[optind]) != NULL)
+			return lookup(argv[optind])->run(argc - optind,
+							 argv + optind);
+		if (optind < argc)
+			return unknown_command(argv[optind]);
+		print_usage(stderr);
+		return EXIT_TROUBLE;
+	default:
+		return EXIT_TROUBLE;
+	}
 }
 
 int main(int argc, char **argv)
@@ -135,13 +198,8 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return EXIT_TROUBLE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0)
-		return help(argc - 1, argv + 1);
-	if (strcmp(argv[1], "--version") == 0) {
-		puts("mmtool " MMTOOL_VERSION);
-		return diag_close_stdout(NULL) == 0 ? EXIT_DONE : EXIT_TROUBLE;
-	}
+	if (argv[1][0] == '-' && argv[1][1] != '\0')
+		return top_option(argc, argv);
 	cmd = lookup(argv[1]);
 	if (cmd == NULL)
 		return unknown_command(argv[1]);

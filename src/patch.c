@@ -29,7 +29,6 @@
  * duplicated line from silently winning or losing).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +40,26 @@
 #include "hexdata.h"
 #include "mapfile.h"
 #include "mmtool.h"
+#include "opttab.h"
 #include "outbuf.h"
 
-static const char usage[] =
+enum { OPT_DRY_RUN = OPT_LONG, OPT_GROW, OPT_NO_SYNC };
+
+static const struct opt patch_opts[] = {
+	{ OPT_DRY_RUN, "dry-run", OPT_NOARG, NULL,
+	  "print each changed run (0xOFFSET: OLDHEX -> NEWHEX)\n"
+	  "and write nothing", NULL, 0 },
+	{ OPT_GROW, "grow", OPT_NOARG, NULL,
+	  "extend FILE if the dump passes its end", NULL, 0 },
+	{ OPT_NO_SYNC, "no-sync", OPT_NOARG, NULL,
+	  "do not wait for the data to reach storage", NULL, 0 },
+	{ 'v', "verbose", OPT_NOARG, NULL,
+	  "print how many bytes changed in how many runs", NULL, 0 },
+	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
+};
+
+const struct cmdopts patch_options = {
+	"patch",
 	"usage: mmtool patch [--dry-run] [--grow] [--no-sync] [-v] FILE [DUMP | -]\n"
 	"\n"
 	"Write the bytes of an edited hex dump (xxd or hexdump -C layout, any\n"
@@ -51,13 +67,9 @@ static const char usage[] =
 	"read from standard input when it is - or missing.  The ASCII column,\n"
 	"'*' lines and the final offset line are ignored; only bytes that\n"
 	"differ are written.\n"
-	"\n"
-	"      --dry-run      print each changed run (0xOFFSET: OLDHEX -> NEWHEX)\n"
-	"                     and write nothing\n"
-	"      --grow         extend FILE if the dump passes its end\n"
-	"      --no-sync      do not wait for the data to reach storage\n"
-	"  -v, --verbose      print how many bytes changed in how many runs\n"
-	"  -h, --help         show this help\n";
+	"\n",
+	patch_opts, NULL
+};
 
 /* A line longer than this is not a dump line (xxd -c 256 is ~1 KiB). */
 #define LINE_MAX_BYTES (1u << 20)
@@ -155,37 +167,23 @@ struct patch {
 
 static int parse_args(int argc, char **argv, struct patch_args *a)
 {
-	enum { OPT_DRY_RUN = 256, OPT_GROW, OPT_NO_SYNC };
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "grow", no_argument, NULL, OPT_GROW },
-		{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct optparse op;
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
+	opt_init(&op, &patch_options, argc, argv);
+	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
 		case OPT_DRY_RUN: a->dry_run = 1; break;
 		case OPT_GROW: a->grow = 1; break;
 		case OPT_NO_SYNC: a->no_sync = 1; break;
 		case 'v': a->verbose = 1; break;
-		case 'h': return -2;
-		default: return option_error("patch", argv, c), -1;
+		case OPT_HELP: return -2;
+		default: return -1;
 		}
 	}
-	if (argc - optind < 1) {
-		usage_error("patch", "missing operand: FILE [DUMP | -]");
+	if (opt_operands(&op, 1, 2, "FILE [DUMP | -]") < 0)
 		return -1;
-	}
-	if (argc - optind > 2) {
-		usage_error("patch", "too many operands");
-		return -1;
-	}
 	a->path = argv[optind];
 	a->dump = argc - optind == 2 ? argv[optind + 1] : "-";
 	return 0;
@@ -862,7 +860,7 @@ int cmd_patch(int argc, char **argv)
 	pt.mf.fd = -1;
 	rc = parse_args(argc, argv, &pt.a);
 	if (rc == -2)
-		return print_help("patch", usage);
+		return opt_help(&patch_options);
 	if (rc < 0)
 		return EXIT_TROUBLE;
 	pt.page = ps > 0 ? (uint64_t)ps : 4096;

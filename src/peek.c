@@ -2,7 +2,6 @@
  * peek.c - mmtool peek: read bytes at an offset.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,22 +11,38 @@
 #include "hexdata.h"
 #include "mapfile.h"
 #include "mmtool.h"
+#include "opttab.h"
 #include "outbuf.h"
 #include "vtype.h"
 
-static const char usage[] =
+static const char *const format_words[] = {
+	"hex", "raw", "canonical", "xxd", "plain", "c", NULL
+};
+
+enum { OPT_EXPECT = OPT_LONG };
+
+static const struct opt peek_opts[] = {
+	{ 'f', "format", OPT_ARG, "FMT",
+	  "hex (default), raw, canonical, xxd, plain, c", format_words, 0 },
+	{ 't', "type", OPT_ARG, "TYPE",
+	  "print values of TYPE in decimal, one per line:\n"
+	  "u8 u16 u32 u64 i8 i16 i32 i64 f32 f64, optionally\n"
+	  "with le or be (default: host byte order)", vtype_words, 0 },
+	{ OPT_EXPECT, "expect", OPT_ARG, "HEX",
+	  "print nothing; exit 0 if the bytes equal HEX,\n"
+	  "1 if not (LENGTH defaults to HEX's length)", NULL, 0 },
+	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
+};
+
+const struct cmdopts peek_options = {
+	"peek",
 	"usage: mmtool peek [-f FMT] [-t TYPE] [--expect HEX] FILE OFFSET [LENGTH]\n"
 	"\n"
 	"Print LENGTH bytes of FILE at OFFSET (negative: from the end).\n"
 	"LENGTH defaults to one value of TYPE (one byte).\n"
-	"\n"
-	"  -f, --format FMT  hex (default), raw, canonical, xxd, plain, c\n"
-	"  -t, --type TYPE   print values of TYPE in decimal, one per line:\n"
-	"                    u8 u16 u32 u64 i8 i16 i32 i64 f32 f64, optionally\n"
-	"                    with le or be (default: host byte order)\n"
-	"      --expect HEX  print nothing; exit 0 if the bytes equal HEX,\n"
-	"                    1 if not (LENGTH defaults to HEX's length)\n"
-	"  -h, --help        show this help\n";
+	"\n",
+	peek_opts, NULL
+};
 
 enum peek_mode { SHOW_HEX, SHOW_RAW, SHOW_DUMP, SHOW_TYPED, SHOW_EXPECT };
 
@@ -154,24 +169,18 @@ struct peek_args {
 
 static int parse_args(int argc, char **argv, struct peek_args *a)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "type", required_argument, NULL, 't' },
-		{ "expect", required_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct optparse op;
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:f:t:h", longopts, NULL)) != -1) {
+	opt_init(&op, &peek_options, argc, argv);
+	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
-		case 'f': a->format = optarg; break;
-		case 't': a->type = optarg; break;
-		case 'E': a->expect = optarg; break;
-		case 'h': return -2;
-		default: return option_error("peek", argv, c), -1;
+		case 'f': a->format = op.arg; break;
+		case 't': a->type = op.arg; break;
+		case OPT_EXPECT: a->expect = op.arg; break;
+		case OPT_HELP: return -2;
+		default: return -1;
 		}
 	}
 	if (a->format && a->type) {
@@ -182,12 +191,8 @@ static int parse_args(int argc, char **argv, struct peek_args *a)
 		usage_error("peek", "--expect cannot be combined with -f or -t");
 		return -1;
 	}
-	if (argc - optind < 2 || argc - optind > 3) {
-		usage_error("peek", argc - optind < 2 ?
-			    "missing operand: FILE OFFSET [LENGTH]" :
-			    "too many operands");
+	if (opt_operands(&op, 2, 3, "FILE OFFSET [LENGTH]") < 0)
 		return -1;
-	}
 	a->path = argv[optind];
 	a->off_text = argv[optind + 1];
 	a->len_text = argc - optind == 3 ? argv[optind + 2] : NULL;
@@ -293,7 +298,7 @@ int cmd_peek(int argc, char **argv)
 
 	rc = parse_args(argc, argv, &a);
 	if (rc == -2)
-		return print_help("peek", usage);
+		return opt_help(&peek_options);
 	if (rc < 0)
 		return EXIT_TROUBLE;
 	memset(&pk, 0, sizeof(pk));

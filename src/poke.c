@@ -8,7 +8,6 @@
  * file between our check and our write.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,24 +18,40 @@
 #include "hexdata.h"
 #include "mapfile.h"
 #include "mmtool.h"
+#include "opttab.h"
 #include "vtype.h"
 
-static const char usage[] =
+enum { OPT_EXPECT = OPT_LONG, OPT_GROW, OPT_NO_SYNC };
+
+static const struct opt poke_opts[] = {
+	{ 's', "string", OPT_NOARG, NULL,
+	  "DATA is one operand written as its bytes", NULL, 0 },
+	{ 't', "type", OPT_ARG, "TYPE",
+	  "DATA are numbers written as TYPE (u8 ... f64,\n"
+	  "optionally le or be)", vtype_words, 0 },
+	{ 'i', "input", OPT_ARG, "INPUT",
+	  "write the bytes of file INPUT (- for stdin)", NULL, 1 },
+	{ OPT_EXPECT, "expect", OPT_ARG, "HEX",
+	  "write only if the bytes at OFFSET equal HEX,\nelse exit 1",
+	  NULL, 0 },
+	{ OPT_GROW, "grow", OPT_NOARG, NULL,
+	  "extend FILE if the range passes its end", NULL, 0 },
+	{ OPT_NO_SYNC, "no-sync", OPT_NOARG, NULL,
+	  "do not wait for the data to reach storage", NULL, 0 },
+	{ 'v', "verbose", OPT_NOARG, NULL,
+	  "print FILE: 0xOFFSET: OLDHEX -> NEWHEX", NULL, 0 },
+	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
+};
+
+const struct cmdopts poke_options = {
+	"poke",
 	"usage: mmtool poke [-s | -t TYPE | -i INPUT] [--expect HEX] [--grow] [--no-sync] [-v] FILE OFFSET [DATA...]\n"
 	"\n"
 	"Write DATA (hexadecimal: \"de:ad be ef\", 0xdeadbeef) into FILE at\n"
 	"OFFSET (negative: from the end).\n"
-	"\n"
-	"  -s, --string       DATA is one operand written as its bytes\n"
-	"  -t, --type TYPE    DATA are numbers written as TYPE (u8 ... f64,\n"
-	"                     optionally le or be)\n"
-	"  -i, --input INPUT  write the bytes of file INPUT (- for stdin)\n"
-	"      --expect HEX   write only if the bytes at OFFSET equal HEX,\n"
-	"                     else exit 1\n"
-	"      --grow         extend FILE if the range passes its end\n"
-	"      --no-sync      do not wait for the data to reach storage\n"
-	"  -v, --verbose      print FILE: 0xOFFSET: OLDHEX -> NEWHEX\n"
-	"  -h, --help         show this help\n";
+	"\n",
+	poke_opts, NULL
+};
 
 struct poke_args {
 	int string, grow, no_sync, verbose;
@@ -48,44 +63,30 @@ struct poke_args {
 
 static int parse_args(int argc, char **argv, struct poke_args *a)
 {
-	enum { OPT_EXPECT = 256, OPT_GROW, OPT_NO_SYNC };
-	static const struct option longopts[] = {
-		{ "string", no_argument, NULL, 's' },
-		{ "type", required_argument, NULL, 't' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "expect", required_argument, NULL, OPT_EXPECT },
-		{ "grow", no_argument, NULL, OPT_GROW },
-		{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct optparse op;
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:st:i:vh", longopts, NULL)) !=
-	       -1) {
+	opt_init(&op, &poke_options, argc, argv);
+	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
 		case 's': a->string = 1; break;
-		case 't': a->type = optarg; break;
-		case 'i': a->input = optarg; break;
-		case OPT_EXPECT: a->expect = optarg; break;
+		case 't': a->type = op.arg; break;
+		case 'i': a->input = op.arg; break;
+		case OPT_EXPECT: a->expect = op.arg; break;
 		case OPT_GROW: a->grow = 1; break;
 		case OPT_NO_SYNC: a->no_sync = 1; break;
 		case 'v': a->verbose = 1; break;
-		case 'h': return -2;
-		default: return option_error("poke", argv, c), -1;
+		case OPT_HELP: return -2;
+		default: return -1;
 		}
 	}
 	if (a->string + (a->type != NULL) + (a->input != NULL) > 1) {
 		usage_error("poke", "-s, -t and -i cannot be combined");
 		return -1;
 	}
-	if (argc - optind < 2) {
-		usage_error("poke", "missing operand: FILE OFFSET [DATA...]");
+	if (opt_operands(&op, 2, -1, "FILE OFFSET [DATA...]") < 0)
 		return -1;
-	}
 	a->path = argv[optind];
 	a->off_text = argv[optind + 1];
 	a->data = argv + optind + 2;
@@ -407,7 +408,7 @@ int cmd_poke(int argc, char **argv)
 
 	rc = parse_args(argc, argv, &a);
 	if (rc == -2)
-		return print_help("poke", usage);
+		return opt_help(&poke_options);
 	if (rc < 0)
 		return EXIT_TROUBLE;
 	if (arg_offset("poke", "offset", a.off_text, &soff) < 0)

@@ -3,7 +3,6 @@
  * never discarding data unless --shrink says so.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,19 +10,31 @@
 #include "diag.h"
 #include "mapfile.h"
 #include "mmtool.h"
+#include "opttab.h"
 
-static const char usage[] =
+enum { OPT_SHRINK = OPT_LONG };
+
+static const struct opt resize_opts[] = {
+	{ 'c', "create", OPT_NOARG, NULL,
+	  "create FILE if it does not exist", NULL, 0 },
+	{ OPT_SHRINK, "shrink", OPT_NOARG, NULL,
+	  "allow the size to go down (data past it is lost)", NULL, 0 },
+	{ 'a', "allocate", OPT_NOARG, NULL,
+	  "reserve blocks for the added bytes", NULL, 0 },
+	{ 'v', "verbose", OPT_NOARG, NULL, "print FILE: OLD -> NEW", NULL, 0 },
+	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
+};
+
+const struct cmdopts resize_options = {
+	"resize",
 	"usage: mmtool resize [-c] [--shrink] [-a] [-v] FILE SIZE\n"
 	"\n"
 	"Set FILE's size.  SIZE is N, +N (grow by), -N (shrink by), <N (at\n"
 	"most), >N (at least), /N (round down to a multiple of N) or %N\n"
 	"(round up to a multiple of N).  Growing leaves a hole.\n"
-	"\n"
-	"  -c, --create    create FILE if it does not exist\n"
-	"      --shrink    allow the size to go down (data past it is lost)\n"
-	"  -a, --allocate  reserve blocks for the added bytes\n"
-	"  -v, --verbose   print FILE: OLD -> NEW\n"
-	"  -h, --help      show this help\n";
+	"\n",
+	resize_opts, NULL
+};
 
 /* A SIZE operand: an operator and the number after it. */
 struct size_op {
@@ -145,37 +156,27 @@ static int report(const char *path, uint64_t old, uint64_t size)
 
 int cmd_resize(int argc, char **argv)
 {
-	enum { OPT_SHRINK = 256 };
-	static const struct option longopts[] = {
-		{ "create", no_argument, NULL, 'c' },
-		{ "shrink", no_argument, NULL, OPT_SHRINK },
-		{ "allocate", no_argument, NULL, 'a' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int create = 0, shrink = 0, allocate = 0, verbose = 0, c;
 	int status = EXIT_TROUBLE;
+	struct optparse op;
 	struct size_op sop;
 	struct mapfile mf;
 	const char *path;
 	uint64_t old, size;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:cavh", longopts, NULL)) != -1) {
+	opt_init(&op, &resize_options, argc, argv);
+	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
 		case 'c': create = 1; break;
 		case OPT_SHRINK: shrink = 1; break;
 		case 'a': allocate = 1; break;
 		case 'v': verbose = 1; break;
-		case 'h': return print_help("resize", usage);
-		default: return option_error("resize", argv, c);
+		case OPT_HELP: return opt_help(&resize_options);
+		default: return EXIT_TROUBLE;
 		}
 	}
-	if (argc - optind != 2)
-		return usage_error("resize", argc - optind < 2 ?
-				   "missing operand: FILE SIZE" :
-				   "too many operands");
+	if (opt_operands(&op, 2, 2, "FILE SIZE") < 0)
+		return EXIT_TROUBLE;
 	path = argv[optind];
 	if (parse_size(argv[optind + 1], &sop) < 0)
 		return EXIT_TROUBLE;

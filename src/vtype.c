@@ -36,6 +36,14 @@ static const struct type_name {
 };
 #define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
 
+/* The names above, then with each suffix: what completion offers. */
+const char *const vtype_words[] = {
+	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32", "f64",
+	"u16le", "u32le", "u64le", "i16le", "i32le", "i64le", "f32le", "f64le",
+	"u16be", "u32be", "u64be", "i16be", "i32be", "i64be", "f32be", "f64be",
+	NULL
+};
+
 static int fail(int err, const char *phrase, const char **why)
 {
 	if (why)

@@ -429,6 +429,178 @@ static void test_long_options(void **state)
 	run_free(&r);
 }
 
+/* Issue 12: a long option may be abbreviated to an unambiguous prefix, in
+ * every command. */
+static void test_long_option_prefixes(void **state)
+{
+	const char *f = make_digits("prefixes");
+	struct run r;
+	char want[512];
+
+	(void)state;
+	run_args(&r, "peek", "--form", "raw", "--", f, "-2", NULL);
+	assert_output(&r, "e");
+	run_free(&r);
+	run_args(&r, "peek", "--ty=u8", f, "1", NULL);
+	assert_output(&r, "49\n");
+	run_free(&r);
+	run_args(&r, "peek", "--exp", "31", f, "1", NULL);
+	assert_output(&r, "");
+	run_free(&r);
+	run_args(&r, "hexdump", "--fo=plain", "--len", "2", "--sk=1", f, NULL);
+	assert_output(&r, "3132\n");
+	run_free(&r);
+	run_args(&r, "hexdump", "--colo=never", "--cols", "2", "-f", "xxd",
+		 "-n", "2", f, NULL);
+	assert_output(&r, "00000000: 3031  01\n");
+	run_free(&r);
+	run_args(&r, "find", "--str", "--max=1", "--off", "1", "--le=15", f,
+		 "a", NULL);
+	assert_output(&r, "10\n");
+	run_free(&r);
+	run_args(&r, "poke", "--verb", "--no", "--str", f, "0", "Z", NULL);
+	snprintf(want, sizeof(want), "%s: 0x0: 30 -> 5a\n", f);
+	assert_output(&r, want);
+	run_free(&r);
+	run_args(&r, "resize", "--verb", "--shr", f, "8", NULL);
+	snprintf(want, sizeof(want), "%s: 16 -> 8\n", f);
+	assert_output(&r, want);
+	run_free(&r);
+	run_args(&r, "patch", "--dry", "--verb", f, "/dev/null", NULL);
+	assert_int_equal(r.status, 0);
+	run_free(&r);
+	run_args(&r, "peek", "--he", NULL);
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "usage: mmtool peek", 18) == 0);
+	run_free(&r);
+}
+
+/* An ambiguous prefix names every option it could be. */
+static void test_ambiguous_long_option(void **state)
+{
+	const char *f = make_digits("ambiguous");
+	const char *a1[] = { "hexdump", "--co", f, NULL };
+	const char *a2[] = { "hexdump", "--c=2", f, NULL };
+	const char *a3[] = { "poke", "--s", f, "0", "x", "y", NULL };
+
+	(void)state;
+	check_option_error(f, a1, "option --co is ambiguous: --cols or "
+			   "--color");
+	check_option_error(f, a2, "option --c is ambiguous: --cols or "
+			   "--color");
+	/* poke's --s is not ambiguous: --string is its only s option. */
+	check_option_error(f, a3, "-s takes exactly one DATA");
+}
+
+/* Issue 13, defect 3: an option after an operand says options come
+ * before operands, naming it; a negative number stays an operand. */
+static void test_option_after_operand(void **state)
+{
+	const char *f = make_digits("afteroperand");
+	const char *a1[] = { "hexdump", f, "-n", "16", NULL };
+	const char *a2[] = { "hexdump", f, "--color", "always", NULL };
+	const char *a3[] = { "poke", f, "0", "-v", "7f", NULL };
+	const char *a4[] = { "peek", f, "0", "--format=raw", NULL };
+	const char *a5[] = { "resize", f, "-v", "20", NULL };
+	const char *a6[] = { "find", f, "30", "-m", "1", NULL };
+	const char *a7[] = { "patch", f, "--dry-run", NULL };
+	const char *a8[] = { "hexdump", "--color", "always", f, NULL };
+	const char *a9[] = { "poke", f, "0", "--bogus", NULL };
+	struct run r;
+
+	(void)state;
+	check_option_error(f, a1, "option -n after operand");
+	check_option_error(f, a1, "options come before operands");
+	check_option_error(f, a2, "option --color after operand");
+	check_option_error(f, a3, "option -v after operand");
+	check_option_error(f, a4, "option --format after operand");
+	check_option_error(f, a5, "option -v after operand");
+	check_option_error(f, a6, "option -m after operand");
+	check_option_error(f, a7, "option --dry-run after operand");
+	check_option_error(f, a8, "--color=always");
+	check_option_error(f, a9, "option --bogus after operand");
+	/* Operands that only look like options. */
+	run_args(&r, "peek", f, "-4", "4", NULL);
+	assert_output(&r, "63646566\n");
+	run_free(&r);
+	run_args(&r, "poke", "-t", "i8", f, "-2", "-1", "-2", NULL);
+	assert_output(&r, "");
+	run_free(&r);
+	run_args(&r, "peek", f, "-2", NULL);
+	assert_output(&r, "ff\n");
+	run_free(&r);
+	run_args(&r, "poke", f, "-4", "aa", NULL);
+	assert_output(&r, "");
+	run_free(&r);
+	run_args(&r, "poke", "-s", "--", f, "0", "-v", NULL);
+	assert_output(&r, "");
+	run_free(&r);
+	run_args(&r, "peek", "-f", "raw", f, "0", "2", NULL);
+	assert_output(&r, "-v");
+	run_free(&r);
+}
+
+/* Issue 13, defect 2: help and version in every spelling. */
+static void test_help_and_version_forms(void **state)
+{
+	static const char *const help_forms[][3] = {
+		{ "help", "--help", NULL }, { "help", "-h", NULL },
+		{ "help", "help", NULL }, { "help", "--he", NULL },
+	};
+	static const char *const version_forms[] = {
+		"-V", "--version", "--vers", "--v",
+	};
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(help_forms) / sizeof(help_forms[0]);
+	     i++) {
+		run_mmtool(&r, NULL, 0, (const char *const *)help_forms[i]);
+		if (r.status != 0)
+			print_error("help %s: %s", help_forms[i][1], r.err);
+		assert_int_equal(r.status, 0);
+		assert_int_equal(r.err_len, 0);
+		assert_true(strncmp(r.out, "usage: mmtool help [COMMAND]",
+				    28) == 0);
+		run_free(&r);
+	}
+	for (size_t i = 0; i < sizeof(version_forms) /
+	     sizeof(version_forms[0]); i++) {
+		run_args(&r, version_forms[i], NULL);
+		assert_int_equal(r.status, 0);
+		assert_true(strncmp(r.out, "mmtool ", 7) == 0);
+		run_free(&r);
+	}
+	/* --help COMMAND is help COMMAND; an operand that is no command,
+	 * or any operand after --version, is an error. */
+	run_args(&r, "--help", "peek", NULL);
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "usage: mmtool peek", 18) == 0);
+	run_free(&r);
+	run_args(&r, "-h", "resize", NULL);
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "usage: mmtool resize", 20) == 0);
+	run_free(&r);
+	run_args(&r, "--help", "extra", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "'extra'");
+	run_free(&r);
+	run_args(&r, "--version", "extra", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "'extra'");
+	run_free(&r);
+	run_args(&r, "-V", "-h", NULL);
+	assert_refused(&r, 2);
+	run_free(&r);
+	run_args(&r, "--bogus", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "--bogus");
+	run_free(&r);
+	run_args(&r, "help", "peek", "-x", NULL);
+	assert_refused(&r, 2);
+	run_free(&r);
+}
+
 /* ---- numbers ------------------------------------------------------- */
 
 /* peek OFF [LEN] on a 4000-byte file of known bytes, expecting the bytes
@@ -786,6 +958,10 @@ int main(void)
 		cmocka_unit_test(test_long_options),
 		cmocka_unit_test(test_numbers_decimal_hex_units),
 		cmocka_unit_test(test_numbers_large_units),
+		cmocka_unit_test(test_long_option_prefixes),
+		cmocka_unit_test(test_ambiguous_long_option),
+		cmocka_unit_test(test_option_after_operand),
+		cmocka_unit_test(test_help_and_version_forms),
 		cmocka_unit_test(test_numbers_invalid),
 		cmocka_unit_test(test_numbers_negative_length_and_offset),
 		cmocka_unit_test(test_error_lines_name_command_and_file),
