@@ -117,6 +117,15 @@ int dumper_init(struct dumper *d, const struct dump_opts *opts,
 int dumper_feed(struct dumper *d, const unsigned char *p, size_t n);
 
 /*
+ * Format N zero bytes (a hole) as dumper_feed would, without reading
+ * anything: the output is the same byte for byte.  Where the output
+ * squeezes (canonical with squeeze), the cost is a few lines whatever N
+ * is; otherwise it follows the output.  0, or -1 with errno as
+ * dumper_feed.
+ */
+int dumper_feed_zeros(struct dumper *d, uint64_t n);
+
+/*
  * Finish: last partial line, final offset line, C trailer, and flush OUT.
  * 0, or -1 with errno when the output failed.
  */

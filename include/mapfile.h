@@ -134,9 +134,25 @@ int mapfile_read(struct mapfile *mf, void *buf, size_t n, size_t *got);
  * one window (mf->window bytes) at a time and unmapped as the walk goes, so
  * memory stays bounded; the range is clipped to mf->size.  Streams skip OFF
  * bytes by reading, then read the rest into a bounded buffer.
+ *
+ * Holes.  A regular file's data is found with lseek(SEEK_DATA/SEEK_HOLE),
+ * and a hole is handed over as p == NULL: N zero bytes at OFFSET, never
+ * mapped, read or faulted in (so reading a sparse file allocates no page
+ * and no tmpfs space for it).  FN must treat it as N zero bytes without
+ * allocating per byte: N may be terabytes.  A hole may come in several
+ * consecutive calls (a size_t holds each), may start or end anywhere
+ * (also inside a window, and filesystems report holes at block
+ * granularity, so some zeros come as data), and data and holes alternate
+ * in any pattern; the output of a caller must not depend on where they
+ * fall.  Where the system or filesystem cannot say (no SEEK_DATA; EINVAL),
+ * every byte is handed over as data, as from a file without holes.
+ * Streams and block devices never have holes.
+ *
  * FN returns 0 to go on; any other value stops the walk.
- * Each window's FN call runs under mapfile_guard: if the file shrinks under
- * the window, the walk returns -1 with errno EIO and mf->faulted set.
+ * FN runs under mapfile_guard while a window is mapped: if the file
+ * shrinks under the walk (a fault in the window, or the data lookup finds
+ * the file shorter than the range), the walk returns -1 with errno EIO and
+ * mf->faulted set.
  * Returns 0 after the whole range, FN's non-zero value if it stopped the
  * walk, or -1 with errno on an I/O or mapping error (nothing mapped then).
  */
@@ -144,6 +160,24 @@ typedef int (*mapfile_walk_fn)(void *ctx, const unsigned char *p, size_t n,
 			       uint64_t offset);
 int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
 		 mapfile_walk_fn fn, void *ctx);
+
+/*
+ * As mapfile_walk, but holes are mapped and handed over as data like every
+ * other byte (p is never NULL), one call per window, with mf->data == p:
+ * for writers, which store through the window (into holes too, after
+ * reserving blocks).
+ */
+int mapfile_walk_all(struct mapfile *mf, uint64_t off, uint64_t len,
+		     mapfile_walk_fn fn, void *ctx);
+
+/*
+ * For a walk callback with no faster way to take a hole: call FN(CTX, z,
+ * k, offset) on N zero bytes at OFFSET, in chunks of at most 64 KiB from a
+ * static block of zeros (cost follows N: fine for holes a caller holds in
+ * memory anyway).  Returns 0, or FN's first non-zero value.
+ */
+int mapfile_feed_zeros(mapfile_walk_fn fn, void *ctx, uint64_t n,
+		       uint64_t offset);
 
 /*
  * Run FN(CTX) with the current mapping guarded: if touching it raises
@@ -198,7 +232,8 @@ int mapfile_close_discard(struct mapfile *mf, const char *path);
 
 /*
  * The system calls used above, replaceable so that tests can force
- * failures (ENOSPC, EINVAL, EIO from msync, a failed munmap).  Production
+ * failures (ENOSPC, EINVAL, EIO from msync, a failed munmap) and make up
+ * holes (lseek SEEK_DATA/SEEK_HOLE) on any filesystem.  Production
  * code never calls mapfile_set_syscalls.
  */
 struct mapfile_syscalls {

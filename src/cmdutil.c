@@ -191,7 +191,11 @@ static int append(void *ctx, const unsigned char *p, size_t n, uint64_t off)
 		g->p = q;
 		g->cap = cap;
 	}
-	memcpy(g->p + g->len, p, n);
+	/* A hole (P NULL) is zeros: the input is held whole anyway. */
+	if (p != NULL)
+		memcpy(g->p + g->len, p, n);
+	else
+		memset(g->p + g->len, 0, n);
 	g->len += n;
 	return 0;
 }

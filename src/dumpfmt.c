@@ -1034,6 +1034,58 @@ dumper_feed(struct dumper *d, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* What a hole is fed from: zeros for many lines of any layout. */
+static const unsigned char zero_block[64u << 10];
+
+/* Feed N zeros from zero_block, as many calls as it takes. */
+static int
+feed_zero_block(struct dumper *d, uint64_t n)
+{
+	while (n > 0) {
+		size_t k = n < sizeof(zero_block) ? (size_t)n :
+			   sizeof(zero_block);
+
+		if (dumper_feed(d, zero_block, k) < 0)
+			return -1;
+		n -= k;
+	}
+	return 0;
+}
+
+/*
+ * Canonical with squeeze: once two whole lines of zeros have been
+ * formatted, the dump is inside a squeezed run ("*" printed, the last line
+ * zeros), where every further line of zeros prints nothing: those are
+ * counted, not formatted.  The carried line is completed first, and the
+ * zeros after the last whole line are carried as usual.
+ */
+static int
+canon_feed_zeros(struct dumper *d, uint64_t n)
+{
+	uint64_t k = (CANON_COLS - d->carried) % CANON_COLS, skip;
+
+	if (n < k + 3 * CANON_COLS)
+		return feed_zero_block(d, n);
+	if (feed_zero_block(d, k + 2 * CANON_COLS) < 0)
+		return -1;
+	n -= k + 2 * CANON_COLS;
+	skip = n - n % CANON_COLS;
+	d->line_off += skip;
+	d->total += skip;
+	d->offset += skip;
+	return feed_zero_block(d, n - skip);
+}
+
+int
+dumper_feed_zeros(struct dumper *d, uint64_t n)
+{
+	if (d->failed)
+		return failed(d);
+	if (d->opts.format == DUMP_CANONICAL && d->opts.squeeze)
+		return canon_feed_zeros(d, n);
+	return feed_zero_block(d, n);
+}
+
 int
 dumper_finish(struct dumper *d)
 {

@@ -13,6 +13,9 @@
  * the scan goes on with the next rarest byte value of the pattern, and when
  * every value is that common, with Horspool's algorithm, which needs no
  * rare byte.  Each chunk starts again from the rarest.
+ *
+ * A hole costs nothing unless the pattern matches zeros: then its matches
+ * are counted out, not searched for (see scan_hole).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,6 +74,11 @@ struct finder {
 	unsigned char *tail, *join;
 	size_t ntail;
 	uint64_t tail_off;
+
+	/* LEN zero bytes, what a hole holds; and whether the pattern
+	 * matches them (every byte 00 or "??"). */
+	unsigned char *zeros;
+	int zero_match;
 
 	uint64_t max, found;
 	struct outbuf out;
@@ -276,35 +284,57 @@ static int scan(struct finder *f, const unsigned char *t, size_t n,
 	return scan_horspool(f, t, from, npos, base);
 }
 
-/* Walk callback: the matches that start in the kept tail, then the rest. */
+/*
+ * A hole of N zeros at OFF: a match lies wholly inside it only if the
+ * pattern matches zeros, and then at every start that leaves room for it,
+ * so those are counted out (report stops at MAX) instead of scanned.
+ * Matches that start before the hole or run past its end are found by the
+ * kept tail, as across windows.  0 to go on, 1 to stop.
+ */
+static int scan_hole(struct finder *f, uint64_t n, uint64_t off)
+{
+	if (!f->zero_match || n < f->len)
+		return 0;
+	for (uint64_t s = 0; s <= n - f->len; s++)
+		if (report(f, off + s))
+			return 1;
+	return 0;
+}
+
+/*
+ * Walk callback: the matches that start in the kept tail, then the rest.
+ * A hole (P NULL) reads as zeros: f->zeros stands in for its first and
+ * last LEN-1 bytes, which are all the tail and the join ever look at.
+ */
 static int find_chunk(void *ctx, const unsigned char *p, size_t n,
 		      uint64_t off)
 {
 	struct finder *f = ctx;
 	size_t keep = f->len - 1;
+	const unsigned char *head = p != NULL ? p : f->zeros;
 
 	if (f->ntail > 0) {
 		size_t k = n < keep ? n : keep;
 
 		memcpy(f->join, f->tail, f->ntail);
-		memcpy(f->join + f->ntail, p, k);
+		memcpy(f->join + f->ntail, head, k);
 		if (scan(f, f->join, f->ntail + k, f->ntail, f->tail_off))
 			return 1;
 	}
-	if (scan(f, p, n, SIZE_MAX, off))
+	if (p == NULL ? scan_hole(f, n, off) : scan(f, p, n, SIZE_MAX, off))
 		return 1;
 	if (keep == 0)
 		return 0;
 	/* Keep the last KEEP bytes of tail + chunk (chunks are contiguous). */
 	if (n >= keep) {
-		memcpy(f->tail, p + n - keep, keep);
+		memcpy(f->tail, p != NULL ? p + n - keep : f->zeros, keep);
 		f->ntail = keep;
 		f->tail_off = off + n - keep;
 	} else {
 		size_t old = f->ntail < keep - n ? f->ntail : keep - n;
 
 		memmove(f->tail, f->tail + f->ntail - old, old);
-		memcpy(f->tail + old, p, n);
+		memcpy(f->tail + old, head, n);
 		f->ntail = old + n;
 		f->tail_off = off - old;
 	}
@@ -371,9 +401,12 @@ int cmd_find(int argc, char **argv)
 	f.mask = hb.mask;
 	f.len = hb.len;
 	finder_prepare(&f);
-	/* tail holds up to LEN-1 bytes, join twice that. */
-	f.tail = malloc(3 * f.len);
+	/* tail holds up to LEN-1 bytes, join twice that, zeros LEN. */
+	f.tail = calloc(4, f.len);
 	f.join = f.tail ? f.tail + f.len : NULL;
+	f.zeros = f.tail ? f.tail + 3 * f.len : NULL;
+	if (f.zeros != NULL)
+		f.zero_match = matches_at(&f, f.zeros);
 	if (f.tail == NULL || outbuf_init(&f.out, 1, 0) < 0) {
 		diag_errno("find", "PATTERN");
 		goto out;

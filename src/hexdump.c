@@ -205,7 +205,8 @@ static int start_dump(struct hexdump *hd, uint64_t start)
 
 /*
  * Walk callback: the dump starts at the first byte the walk hands over
- * (its absolute offset), then every chunk is formatted as it comes.
+ * (its absolute offset), then every chunk is formatted as it comes; a
+ * hole (P NULL) is formatted as zeros without being read.
  * Returns 1 to stop the walk when the output failed (hd->out.err) or the
  * dumper could not start (hd->err).
  */
@@ -218,6 +219,8 @@ static int dump_chunk(void *ctx, const unsigned char *p, size_t n,
 		hd->err = errno;
 		return 1;
 	}
+	if (p == NULL)
+		return dumper_feed_zeros(&hd->dump, n) < 0 ? 1 : 0;
 	return dumper_feed(&hd->dump, p, n) < 0 ? 1 : 0;
 }
 

@@ -1,9 +1,13 @@
 /*
  * mapfile.c - the mapping layer: see include/mapfile.h for the contracts.
  */
-/* realpath(3) is in POSIX's XSI option: glibc wants _XOPEN_SOURCE. */
+/* realpath(3) is in POSIX's XSI option: glibc wants _XOPEN_SOURCE.
+ * SEEK_DATA and SEEK_HOLE (POSIX.1-2024) are behind _GNU_SOURCE in glibc. */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700
+#endif
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <fcntl.h>
@@ -472,57 +476,187 @@ int mapfile_refresh(struct mapfile *mf)
 	return 0;
 }
 
-/* One window's callback, run under the guard. */
-struct walk_call {
-	mapfile_walk_fn fn;
-	void *ctx;
-	const unsigned char *p;
-	size_t n;
-	uint64_t off;
+/*
+ * Where the data lies, as the walk learns it: [data_lo, data_hi) is the
+ * next run of data at or after the walk's position (data_lo > pos: a hole
+ * comes first).  With holes 0 the system cannot say, and all is data.
+ */
+struct extents {
+	int holes;		/* ask lseek(SEEK_DATA/SEEK_HOLE) */
+	uint64_t data_lo, data_hi;
 };
 
-static int call_window(void *arg)
-{
-	struct walk_call *c = arg;
+/*
+ * The longest hole handed over in one call.  After each, the size is
+ * checked: a file that shrinks under a long hole is noticed, as a fault
+ * would notice it in data, after at most this many zeros.
+ */
+#define HOLE_CALL_MAX ((size_t)64 << 20)
 
-	return c->fn(c->ctx, c->p, c->n, c->off);
+/*
+ * Learn the run of data at or after POS (< END, the walk's end).  Any
+ * answer but ENXIO (EINVAL: a system or filesystem that cannot say) turns
+ * the lookups off: the rest is walked as data, byte by byte.  ENXIO means
+ * no data after POS: a hole to the end, unless the file shrank under us
+ * (then -1 with errno EIO and mf->faulted set, as a SIGBUS would).
+ */
+static int find_data(struct mapfile *mf, struct extents *ex, uint64_t pos,
+		     uint64_t end)
+{
+#ifdef SEEK_DATA
+	off_t d, h;
+	struct stat st;
+
+	if (ex->holes) {
+		d = sys.lseek(mf->fd, (off_t)pos, SEEK_DATA);
+		if (d < 0 && errno == ENXIO) {
+			if (sys.fstat(mf->fd, &st) == 0 &&
+			    (uint64_t)st.st_size < end) {
+				mf->faulted = 1;
+				errno = EIO;
+				return -1;
+			}
+			ex->data_lo = ex->data_hi = end;
+			return 0;
+		}
+		h = d < 0 ? -1 : sys.lseek(mf->fd, d, SEEK_HOLE);
+		if (h >= 0) {
+			ex->data_lo = (uint64_t)d < pos ? pos : (uint64_t)d;
+			ex->data_hi = (uint64_t)h;
+			if (ex->data_lo > end)
+				ex->data_lo = end;
+			if (ex->data_hi > end || ex->data_hi <= ex->data_lo)
+				ex->data_hi = end;
+			return 0;
+		}
+		ex->holes = 0;
+	}
+#else
+	(void)mf;
+#endif
+	ex->data_lo = pos;
+	ex->data_hi = end;
+	return 0;
 }
 
-int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
-		 mapfile_walk_fn fn, void *ctx)
-{
-	uint64_t end;
-	size_t window = mf->window;
-	struct walk_call call;
+/* A walk in progress over a mapped file. */
+struct walk {
+	struct mapfile *mf;
+	mapfile_walk_fn fn;
+	void *ctx;
+	struct extents ex;
+	uint64_t pos, end;	/* the next byte to hand over; the range's end */
+	uint64_t wend;		/* end of the window mapped at mf->data */
+	int rc;			/* FN's non-zero value, or -1 */
+};
 
-	if (mf->kind == MF_STREAM)
-		return walk_stream(mf, off, len, fn, ctx);
+/*
+ * Hand over the hole [w->pos, HEND) in calls of at most HOLE_CALL_MAX,
+ * checking after each that the file still holds it.  0, or -1 with w->rc
+ * FN's non-zero value, or -1 with errno EIO and mf->faulted set.
+ */
+static int give_hole(struct walk *w, uint64_t hend)
+{
+	struct stat st;
+
+	while (w->pos < hend) {
+		uint64_t n = hend - w->pos;
+
+		if (n > HOLE_CALL_MAX)
+			n = HOLE_CALL_MAX;
+		w->rc = w->fn(w->ctx, NULL, (size_t)n, w->pos);
+		w->pos += n;
+		if (w->rc != 0)
+			return -1;
+		if (sys.fstat(w->mf->fd, &st) == 0 &&
+		    (uint64_t)st.st_size < w->pos) {
+			w->mf->faulted = 1;
+			errno = EIO;
+			w->rc = -1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Guarded: hand over the data and holes of the mapped window from w->pos
+ * (in data) to w->wend, stopping early at a hole that runs past the
+ * window (the walk hands that over unmapped).  0, or -1 with w->rc set.
+ */
+static int walk_window(void *arg)
+{
+	struct walk *w = arg;
+	struct mapfile *mf = w->mf;
+
+	for (;;) {
+		uint64_t dend = w->ex.data_hi < w->wend ? w->ex.data_hi :
+			       w->wend;
+
+		w->rc = w->fn(w->ctx, mf->data + (w->pos - mf->data_off),
+			      (size_t)(dend - w->pos), w->pos);
+		w->pos = dend;
+		if (w->rc != 0)
+			return -1;
+		if (w->pos == w->wend)
+			return 0;
+		if (find_data(mf, &w->ex, w->pos, w->end) < 0) {
+			w->rc = -1;
+			return -1;
+		}
+		if (w->ex.data_lo >= w->wend)
+			return 0;
+		if (give_hole(w, w->ex.data_lo) < 0)
+			return -1;
+	}
+}
+
+/*
+ * The walk over a mapped file.  Windows end on window-aligned offsets so
+ * that each mmap covers whole pages and never overlaps the next one; a
+ * window is mapped from its first byte of data, and one with no data is
+ * not mapped at all.  HOLES 0: every byte is data (writers store there).
+ */
+static int walk_mapped(struct mapfile *mf, uint64_t off, uint64_t len,
+		       mapfile_walk_fn fn, void *ctx, int holes)
+{
+	size_t window = mf->window;
+	struct walk w;
+
 	if (off >= mf->size)
 		return 0;
-	end = len > mf->size - off ? mf->size : off + len;
+	memset(&w, 0, sizeof(w));
+	w.mf = mf;
+	w.fn = fn;
+	w.ctx = ctx;
+	w.pos = off;
+	w.end = len > mf->size - off ? mf->size : off + len;
+	w.ex.holes = holes && mf->kind == MF_REGULAR;
 	if (window < page_size())
 		window = (size_t)page_size();
 	window -= window % page_size();
-	while (off < end) {
-		/* Windows end on window-aligned offsets so that each mmap
-		 * covers whole pages and never overlaps the next one. */
-		uint64_t wend = off - off % window + window;
-		size_t n;
+	if (find_data(mf, &w.ex, w.pos, w.end) < 0)
+		return -1;
+	while (w.pos < w.end) {
 		int rc;
 
-		if (wend > end)
-			wend = end;
-		n = (size_t)(wend - off);
-		if (mapfile_map(mf, off, n) < 0)
+		if (w.pos >= w.ex.data_hi &&
+		    find_data(mf, &w.ex, w.pos, w.end) < 0)
+			return -1;
+		if (w.pos < w.ex.data_lo) {
+			/* No mapping is held: a hole costs no page. */
+			if (give_hole(&w, w.ex.data_lo) < 0)
+				return w.rc;
+			continue;
+		}
+		w.wend = w.pos - w.pos % window + window;
+		if (w.wend > w.end)
+			w.wend = w.end;
+		if (mapfile_map(mf, w.pos, (size_t)(w.wend - w.pos)) < 0)
 			return -1;
 		posix_madvise(mf->map_base, mf->map_len,
 			      POSIX_MADV_SEQUENTIAL);
-		call.fn = fn;
-		call.ctx = ctx;
-		call.p = mf->data;
-		call.n = n;
-		call.off = off;
-		rc = mapfile_guard(mf, call_window, &call);
+		rc = mapfile_guard(mf, walk_window, &w);
 		if (mf->faulted) {
 			mapfile_unmap(mf);
 			errno = EIO;
@@ -531,8 +665,40 @@ int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
 		if (mapfile_unmap(mf) < 0)
 			return -1;
 		if (rc != 0)
+			return w.rc;
+	}
+	return 0;
+}
+
+int mapfile_walk(struct mapfile *mf, uint64_t off, uint64_t len,
+		 mapfile_walk_fn fn, void *ctx)
+{
+	if (mf->kind == MF_STREAM)
+		return walk_stream(mf, off, len, fn, ctx);
+	return walk_mapped(mf, off, len, fn, ctx, 1);
+}
+
+int mapfile_walk_all(struct mapfile *mf, uint64_t off, uint64_t len,
+		     mapfile_walk_fn fn, void *ctx)
+{
+	if (mf->kind == MF_STREAM)
+		return walk_stream(mf, off, len, fn, ctx);
+	return walk_mapped(mf, off, len, fn, ctx, 0);
+}
+
+int mapfile_feed_zeros(mapfile_walk_fn fn, void *ctx, uint64_t n,
+		       uint64_t offset)
+{
+	static const unsigned char zeros[64 << 10];
+
+	while (n > 0) {
+		size_t k = n < sizeof(zeros) ? (size_t)n : sizeof(zeros);
+		int rc = fn(ctx, zeros, k, offset);
+
+		if (rc != 0)
 			return rc;
-		off = wend;
+		n -= k;
+		offset += k;
 	}
 	return 0;
 }

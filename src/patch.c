@@ -11,10 +11,10 @@
  *   2. read the dump a chunk at a time and parse it line by line
  *      (dumpline.h), queueing each line's bytes as pending segments;
  *   3. whenever about PENDING_BYTES are queued, compare them with FILE:
- *      map just the pages that hold them, a window at a time (lines only
- *      go forward, so windows do too), copy out under the SIGBUS guard
- *      what differs, then keep only the bytes that differ, merged into
- *      changed runs.  Bytes past FILE's end compare with the zeros they
+ *      walk just the pages that hold them, a window at a time (lines only
+ *      go forward, so windows do too; holes read as zeros and are never
+ *      mapped), copy out under the SIGBUS guard what differs, then keep
+ *      only the bytes that differ, merged into changed runs.  Bytes past FILE's end compare with the zeros they
  *      will read as, and need --grow;
  *   4. at the end of the dump, and only if every line was good: print the
  *      runs (--dry-run), or reserve blocks for their pages, grow, and store
@@ -104,7 +104,7 @@ struct segment {
 	uint64_t off;
 	size_t len;
 	size_t at;
-	int differs;		/* set by copy_window */
+	int differs;		/* set by copy_piece */
 };
 
 /* A run of changed bytes: LEN new bytes at newb[at], and for --dry-run
@@ -148,7 +148,7 @@ struct patch {
 	size_t npend, pend_cap, pend_old_cap;
 	struct segment *segs;
 	size_t nsegs, segs_cap;
-	size_t seg_lo, seg_hi;	/* the window copy_window works on */
+	size_t seg_lo, seg_hi;	/* the window copy_piece works on */
 
 	/* What differs (step 3). */
 	uint64_t old_size, new_size;
@@ -328,23 +328,40 @@ static int find_diffs(struct patch *pt, uint64_t off,
 }
 
 /*
- * Guarded (mapfile_guard): compare segs[seg_lo..seg_hi) with FILE's bytes
- * in the current mapping, and copy FILE's bytes of each segment that
- * differs to pend_old.  No stdio or malloc here: a SIGBUS jumps out.
+ * Walk callback, guarded: FILE's bytes [OFF, OFF+N) (P NULL: a hole, read
+ * as zeros without touching it) go to pend_old for the parts of the
+ * segments segs[seg_lo..seg_hi) they hold, and each segment notes whether
+ * they differ from the dump's.  No stdio or malloc here: a SIGBUS jumps
+ * out.
  */
-static int copy_window(void *ctx)
+static int copy_piece(void *ctx, const unsigned char *p, size_t n,
+		      uint64_t off)
 {
 	struct patch *pt = ctx;
-	const unsigned char *base = pt->mf.data;
-	uint64_t base_off = pt->mf.data_off;
+	uint64_t end = off + n;
 
 	for (size_t i = pt->seg_lo; i < pt->seg_hi; i++) {
 		struct segment *s = &pt->segs[i];
-		const unsigned char *old = base + (s->off - base_off);
+		uint64_t lo = s->off > off ? s->off : off;
+		uint64_t hi = s->off + s->len < end ? s->off + s->len : end;
+		unsigned char *old;
 
-		s->differs = memcmp(old, pt->pend + s->at, s->len) != 0;
-		if (s->differs)
-			memcpy(pt->pend_old + s->at, old, s->len);
+		if (s->off >= end)
+			break;
+		if (lo >= hi) {
+			/* Pieces go forward: this one is behind them all. */
+			if (i == pt->seg_lo)
+				pt->seg_lo++;
+			continue;
+		}
+		old = pt->pend_old + s->at + (lo - s->off);
+		if (p != NULL)
+			memcpy(old, p + (lo - off), (size_t)(hi - lo));
+		else
+			memset(old, 0, (size_t)(hi - lo));
+		if (memcmp(old, pt->pend + s->at + (lo - s->off),
+			   (size_t)(hi - lo)) != 0)
+			s->differs = 1;
 	}
 	return 0;
 }
@@ -361,8 +378,8 @@ static void read_failed(struct patch *pt)
 
 /*
  * Compare the queued segments with FILE, one window's segments per
- * mapping, and empty the queue.  The mapping covers just the pages from
- * the window's first queued byte to its last, and is dropped afterwards.
+ * walk, and empty the queue.  The walk covers just the pages from the
+ * window's first queued byte to its last, and maps none of its holes.
  * 0, or -1 after a message.
  */
 static int compare_pending(struct patch *pt)
@@ -393,16 +410,14 @@ static int compare_pending(struct patch *pt)
 		       pt->segs[j].off / pt->window == s->off / pt->window)
 			j++;
 		last = &pt->segs[j - 1];
-		if (mapfile_map(&pt->mf, s->off,
-				(size_t)(last->off + last->len - s->off)) < 0) {
-			diag_errno("patch", "%s", pt->a.path);
-			return -1;
-		}
 		pt->seg_lo = i;
 		pt->seg_hi = j;
-		if (mapfile_guard(&pt->mf, copy_window, pt) < 0) {
+		for (size_t k = i; k < j; k++)
+			pt->segs[k].differs = 0;
+		/* One window at most; its holes are zeros, never mapped. */
+		if (mapfile_walk(&pt->mf, s->off, last->off + last->len - s->off,
+				 copy_piece, pt) != 0) {
 			read_failed(pt);
-			mapfile_unmap(&pt->mf);
 			return -1;
 		}
 		for (; i < j; i++) {
@@ -551,6 +566,10 @@ static int take_chunk(void *ctx, const unsigned char *p, size_t n,
 {
 	struct patch *pt = ctx;
 	const unsigned char *start = p;
+
+	/* A hole in the dump: NUL bytes, which the parser refuses. */
+	if (p == NULL)
+		return mapfile_feed_zeros(take_chunk, ctx, n, off);
 
 	while (n > 0) {
 		const unsigned char *nl = memchr(p, '\n', n);
@@ -785,8 +804,8 @@ static int apply_changes(struct patch *pt)
 		       pt->changes[pt->cur].off + pt->changes[pt->cur].len <=
 		       s->off)
 			pt->cur++;
-		rc = mapfile_walk(&pt->mf, s->off, span_end(pt, s) - s->off,
-				  write_chunk, pt);
+		rc = mapfile_walk_all(&pt->mf, s->off,
+				      span_end(pt, s) - s->off, write_chunk, pt);
 		if (rc == 0)
 			continue;
 		if (pt->mf.faulted) {

@@ -111,7 +111,10 @@ static int show(struct peek *pk, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Walk callback that keeps the bytes (for --expect and streams). */
+/*
+ * Walk callback that keeps the bytes (for --expect and streams): a hole
+ * (P NULL) is kept as zeros.  --expect's range is as long as its HEX.
+ */
 static int hold(void *ctx, const unsigned char *p, size_t n, uint64_t off)
 {
 	struct peek *pk = ctx;
@@ -129,17 +132,28 @@ static int hold(void *ctx, const unsigned char *p, size_t n, uint64_t off)
 		pk->held = q;
 		pk->held_cap = cap;
 	}
-	memcpy(pk->held + pk->nheld, p, n);
+	if (p != NULL)
+		memcpy(pk->held + pk->nheld, p, n);
+	else
+		memset(pk->held + pk->nheld, 0, n);
 	pk->nheld += n;
 	return 0;
 }
 
-/* Walk callback that prints as it goes (mapped files). */
+/*
+ * Walk callback that prints as it goes (mapped files).  A hole (P NULL)
+ * prints as zeros; a dump squeezes it without formatting each line.
+ */
 static int show_chunk(void *ctx, const unsigned char *p, size_t n,
 		      uint64_t off)
 {
-	(void)off;
-	return show(ctx, p, n) < 0 ? 1 : 0;
+	struct peek *pk = ctx;
+
+	if (p == NULL && pk->mode == SHOW_DUMP)
+		return dumper_feed_zeros(&pk->dump, n) < 0 ? 1 : 0;
+	if (p == NULL)
+		return mapfile_feed_zeros(show_chunk, pk, n, off);
+	return show(pk, p, n) < 0 ? 1 : 0;
 }
 
 /* --expect: report the first difference between FOUND and WANT. */

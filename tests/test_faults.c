@@ -623,21 +623,52 @@ static void test_full_fs_patch_grow(void **state)
 }
 
 /*
- * On a full tmpfs even reading a hole through a shared mapping faults: the
- * page must be allocated.  The file has not changed size, and the message
- * says what else it can be.
+ * Run ARGV (without "mmtool") against the full filesystem's sparse file:
+ * exit STATUS, stdout exactly WANT, nothing on stderr, the file as it was.
+ */
+static void read_on_small_fs(const struct small_fs *fs,
+			     const char *const *argv, int status,
+			     const char *want)
+{
+	struct snapshot s;
+	struct run r;
+
+	snapshot_take(&s, fs->sparse);
+	run_mmtool(&r, NULL, 0, argv);
+	if (r.status != status || strcmp(r.out, want) != 0 || r.err_len != 0)
+		fail_msg("%s: status %d, stdout [%s], stderr [%s]", argv[0],
+			 r.status, r.out, r.err);
+	run_free(&r);
+	snapshot_assert_same(&s, fs->sparse);
+	snapshot_free(&s);
+}
+
+/*
+ * Reading a hole never allocates it (through a shared mapping it would,
+ * on tmpfs): on a full tmpfs every reader still reads the 4 MiB hole as
+ * zeros.  A writer still reserves first and is refused.
  */
 static void test_full_fs_read_hole(void **state)
 {
 	struct small_fs *fs = small_fs(state);
-	const char *peek[] = { "mmtool", "peek", fs->sparse, "2M", "4", NULL };
-	const char *find[] = { "mmtool", "find", fs->sparse, "01", NULL };
+	const char *peek[] = { "peek", fs->sparse, "2M", "4", NULL };
+	const char *find[] = { "find", fs->sparse, "01", NULL };
+	const char *find0[] = { "find", "-m", "3", "-o", "4194302", fs->sparse,
+				"00", NULL };
+	const char *dump[] = { "hexdump", fs->sparse, NULL };
+	const char *dry[] = { "patch", "--dry-run", fs->sparse, fs->dump,
+			      NULL };
 	const char *expect[] = { "mmtool", "poke", "--expect", "00",
 				 fs->sparse, "2M", "01", NULL };
 
-	refused_on_small_fs(fs, peek, "no space left on device");
-	refused_on_small_fs(fs, find, "no space left on device");
-	refused_on_small_fs(fs, expect, "no space left on device");
+	read_on_small_fs(fs, peek, 0, "00000000\n");
+	read_on_small_fs(fs, find, 1, "");
+	read_on_small_fs(fs, find0, 0, "4194302\n4194303\n");
+	read_on_small_fs(fs, dump, 0, "00000000  00 00 00 00 00 00 00 00  "
+			 "00 00 00 00 00 00 00 00  |................|\n*\n"
+			 "00400000\n");
+	read_on_small_fs(fs, dry, 0, "0x200000: 00000000 -> 41424344\n");
+	refused_on_small_fs(fs, expect, "o space left on device");
 }
 
 static void test_read_only_remount(void **state)

@@ -12,6 +12,8 @@
  * Children made by fork() leave with _exit(): exit() would run testutil's
  * atexit handler and remove the parent's temporary directory.
  */
+/* SEEK_DATA and SEEK_HOLE: behind _GNU_SOURCE in glibc. */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +67,12 @@ static struct fake {
 	/* lseek */
 	off_t lseek_off;
 	int lseek_whence;
+	int seek_data_calls;	/* SEEK_DATA and SEEK_HOLE calls */
+	/* Made-up holes: with nruns > 0 (or no_data), SEEK_DATA/SEEK_HOLE
+	 * answer as if the file of ext_size bytes held data only in the
+	 * runs [run_lo[i], run_hi[i]), in order and apart. */
+	int nruns, no_data;
+	off_t run_lo[8], run_hi[8], ext_size;
 
 	/* mmap */
 	void *mmap_ret;
@@ -141,9 +149,30 @@ static off_t w_lseek(int fd, off_t off, int whence)
 	fk.lseek_calls++;
 	fk.lseek_off = off;
 	fk.lseek_whence = whence;
+	if (whence == SEEK_DATA || whence == SEEK_HOLE)
+		fk.seek_data_calls++;
 	if (should_fail(&fk.lseek_inj, fk.lseek_calls)) {
 		errno = fk.lseek_inj.err;
 		return -1;
+	}
+	if ((fk.nruns > 0 || fk.no_data) &&
+	    (whence == SEEK_DATA || whence == SEEK_HOLE)) {
+		if (off >= fk.ext_size) {
+			errno = ENXIO;
+			return -1;
+		}
+		for (int i = 0; i < fk.nruns; i++) {
+			if (fk.run_hi[i] <= off)
+				continue;
+			if (whence == SEEK_DATA)
+				return fk.run_lo[i] > off ? fk.run_lo[i] : off;
+			return fk.run_lo[i] > off ? off : fk.run_hi[i];
+		}
+		if (whence == SEEK_DATA) {
+			errno = ENXIO;
+			return -1;
+		}
+		return off;
 	}
 	return mapfile_real_syscalls.lseek(fd, off, whence);
 }
@@ -1948,6 +1977,225 @@ static void test_walk_drops_earlier_mapping(void **state)
 	log_free(&w);
 }
 
+/* ---- mapfile_walk: holes ----------------------------------------------- */
+
+/* What a walk over holes saw: each call, whether it was a hole. */
+struct hole_log {
+	int calls;
+	uint64_t off[64];
+	size_t n[64];
+	int hole[64];
+	const unsigned char *file;	/* the file's bytes, to check data */
+	int bad_data;			/* data that is not the file's */
+	int gap;
+};
+
+static int log_piece(void *ctx, const unsigned char *p, size_t n,
+		     uint64_t offset)
+{
+	struct hole_log *h = ctx;
+
+	assert_true(h->calls < 64);
+	if (h->calls > 0 &&
+	    offset != h->off[h->calls - 1] + h->n[h->calls - 1])
+		h->gap = 1;
+	if (p != NULL && memcmp(p, h->file + offset, n) != 0)
+		h->bad_data = 1;
+	h->off[h->calls] = offset;
+	h->n[h->calls] = n;
+	h->hole[h->calls] = p == NULL;
+	h->calls++;
+	return 0;
+}
+
+static void expect_piece(const struct hole_log *h, int i, int hole,
+			 uint64_t off, size_t n)
+{
+	if (h->hole[i] != hole || h->off[i] != off || h->n[i] != n)
+		fail_msg("call %d: %s at %llu, %zu bytes; expected %s at %llu, "
+			 "%zu", i, h->hole[i] ? "hole" : "data",
+			 (unsigned long long)h->off[i], h->n[i],
+			 hole ? "hole" : "data", (unsigned long long)off, n);
+}
+
+/*
+ * Data in [ps+10, 2ps+5) and [5ps, 5ps+1) of 8 pages, windows of two
+ * pages: holes come as NULL (inside a window too), data as the file's
+ * bytes, and only windows with data are mapped, from their first data.
+ */
+static void test_walk_holes(void **state)
+{
+	struct mapfile mf;
+	struct hole_log h;
+	unsigned char *want;
+	const size_t size = 8 * ps;
+	const char *path = random_file("holes", size, 40, &want);
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.file = want;
+	fk.nruns = 2;
+	fk.run_lo[0] = (off_t)ps + 10;
+	fk.run_hi[0] = 2 * (off_t)ps + 5;
+	fk.run_lo[1] = 5 * (off_t)ps;
+	fk.run_hi[1] = 5 * (off_t)ps + 1;
+	fk.ext_size = (off_t)size;
+	assert_int_equal(mapfile_open(&mf, path, MF_READ), 0);
+	mf.window = 2 * ps;
+	assert_int_equal(mapfile_walk(&mf, 3, UINT64_MAX, log_piece, &h), 0);
+	assert_int_equal(h.calls, 6);
+	expect_piece(&h, 0, 1, 3, ps + 7);
+	expect_piece(&h, 1, 0, ps + 10, ps - 10);
+	expect_piece(&h, 2, 0, 2 * ps, 5);
+	expect_piece(&h, 3, 1, 2 * ps + 5, 3 * ps - 5);
+	expect_piece(&h, 4, 0, 5 * ps, 1);
+	expect_piece(&h, 5, 1, 5 * ps + 1, 3 * ps - 1);
+	assert_false(h.gap);
+	assert_false(h.bad_data);
+	assert_int_equal(fk.mmap_calls, 3);
+	assert_int_equal(fk.munmap_calls, 3);
+	assert_int_equal(fk.max_live, 1);
+	assert_false(fk.mmap_unaligned);
+	assert_nothing_mapped(&mf);
+	/* A range that ends inside a hole and inside data. */
+	memset(&h, 0, sizeof(h));
+	h.file = want;
+	assert_int_equal(mapfile_walk(&mf, ps, 10, log_piece, &h), 0);
+	assert_int_equal(h.calls, 1);
+	expect_piece(&h, 0, 1, ps, 10);
+	memset(&h, 0, sizeof(h));
+	h.file = want;
+	assert_int_equal(mapfile_walk(&mf, ps, 20, log_piece, &h), 0);
+	assert_int_equal(h.calls, 2);
+	expect_piece(&h, 1, 0, ps + 10, 10);
+	assert_int_equal(mapfile_close(&mf), 0);
+	free(want);
+}
+
+/*
+ * Open a file of three pages of random bytes (SEED) with FLAGS, whose
+ * made-up layout is all hole; H logs against its bytes (*WANT, freed by
+ * the caller).  Windows of one page.
+ */
+static void open_all_hole(struct mapfile *mf, struct hole_log *h,
+			  const char *name, uint32_t seed, int flags,
+			  unsigned char **want)
+{
+	const char *path = random_file(name, 3 * ps, seed, want);
+
+	memset(h, 0, sizeof(*h));
+	h->file = *want;
+	fk.no_data = 1;
+	fk.ext_size = 3 * (off_t)ps;
+	assert_int_equal(mapfile_open(mf, path, flags), 0);
+	mf->window = ps;
+}
+
+/* A file with no data at all: one hole, nothing mapped. */
+static void test_walk_all_hole(void **state)
+{
+	struct mapfile mf;
+	struct hole_log h;
+	unsigned char *want;
+
+	(void)state;
+	open_all_hole(&mf, &h, "allhole", 41, MF_READ, &want);
+	assert_int_equal(mapfile_walk(&mf, 0, UINT64_MAX, log_piece, &h), 0);
+	assert_int_equal(h.calls, 1);
+	expect_piece(&h, 0, 1, 0, 3 * ps);
+	assert_int_equal(fk.mmap_calls, 0);
+	assert_int_equal(mapfile_close(&mf), 0);
+	free(want);
+}
+
+/* Where lseek cannot say (EINVAL), every byte is data, as without holes. */
+static void test_walk_holes_unsupported(void **state)
+{
+	struct mapfile mf;
+	struct hole_log h;
+	unsigned char *want;
+
+	(void)state;
+	open_all_hole(&mf, &h, "noholes", 42, MF_READ, &want);
+	fail_calls(&fk.lseek_inj, fk.lseek_calls + 1, 100, EINVAL);
+	assert_int_equal(mapfile_walk(&mf, 0, UINT64_MAX, log_piece, &h), 0);
+	assert_int_equal(h.calls, 3);
+	for (int i = 0; i < 3; i++)
+		expect_piece(&h, i, 0, i * ps, ps);
+	assert_false(h.bad_data);
+	/* asked once, then no more */
+	assert_int_equal(fk.seek_data_calls, 1);
+	assert_int_equal(mapfile_close(&mf), 0);
+	free(want);
+}
+
+/* Writers walk every byte mapped, holes too, and never ask. */
+static void test_walk_all_maps_holes(void **state)
+{
+	struct mapfile mf;
+	struct hole_log h;
+	unsigned char *want;
+
+	(void)state;
+	open_all_hole(&mf, &h, "walkall", 43, MF_WRITE, &want);
+	assert_int_equal(mapfile_walk_all(&mf, 0, UINT64_MAX, log_piece, &h),
+			 0);
+	assert_int_equal(h.calls, 3);
+	assert_false(h.bad_data);
+	assert_int_equal(fk.seek_data_calls, 0);
+	assert_int_equal(fk.mmap_calls, 3);
+	assert_int_equal(mapfile_close(&mf), 0);
+	free(want);
+}
+
+/* A file that shrinks under a hole is a fault, as under a mapping. */
+static void test_walk_hole_file_shrank(void **state)
+{
+	struct mapfile mf;
+	struct hole_log h;
+	unsigned char *want;
+
+	(void)state;
+	open_all_hole(&mf, &h, "holeshrank", 44, MF_READ, &want);
+	fk.fake_size = (off_t)ps;	/* what fstat says from now on */
+	errno = 0;
+	assert_int_equal(mapfile_walk(&mf, 0, UINT64_MAX, log_piece, &h), -1);
+	assert_int_equal(errno, EIO);
+	assert_true(mf.faulted);
+	assert_nothing_mapped(&mf);
+	assert_int_equal(mapfile_close(&mf), 0);
+	free(want);
+}
+
+/* mapfile_feed_zeros: N zeros at OFFSET in bounded chunks; a stop ends it. */
+static int count_zeros(void *ctx, const unsigned char *p, size_t n,
+		       uint64_t offset)
+{
+	uint64_t *seen = ctx;
+
+	assert_non_null(p);
+	assert_int_equal(offset, 1000 + seen[0]);
+	assert_true(n <= 65536);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(p[i], 0);
+	seen[0] += n;
+	return ++seen[1] == 3 ? 9 : 0;
+}
+
+static void test_feed_zeros(void **state)
+{
+	uint64_t seen[2] = { 0, 0 };
+
+	(void)state;
+	assert_int_equal(mapfile_feed_zeros(count_zeros, seen, 100000, 1000),
+			 0);
+	assert_int_equal(seen[0], 100000);
+	seen[0] = seen[1] = 0;
+	assert_int_equal(mapfile_feed_zeros(count_zeros, seen, 1000000, 1000),
+			 9);
+	assert_int_equal(seen[0], 3 * 65536);
+}
+
 /* ---- mapfile_walk: streams -------------------------------------------- */
 
 static void test_walk_stream_whole(void **state)
@@ -2445,6 +2693,12 @@ int main(void)
 		T(test_guard_catches_shrink_twice),
 		T(test_guard_nested_fault_reaches_outer),
 		T(test_lock_rereads_size),
+		T(test_walk_holes),
+		T(test_walk_all_hole),
+		T(test_walk_holes_unsupported),
+		T(test_walk_all_maps_holes),
+		T(test_walk_hole_file_shrank),
+		T(test_feed_zeros),
 		T(test_walk_window_boundaries),
 		T(test_walk_window_multiple_pages),
 		T(test_walk_window_rounded),
