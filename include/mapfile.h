@@ -34,7 +34,11 @@ struct mapfile {
 	int fd;			/* -1 when closed */
 	int writable;
 	enum mapfile_kind kind;
-	uint64_t size;		/* bytes in the file; 0 and meaningless for streams */
+	uint64_t size;		/* bytes from base to the end of the file; 0 and
+				 * meaningless for streams */
+	uint64_t base;		/* file offset of byte 0: where an adopted
+				 * descriptor stood (0 for a path).  Every
+				 * offset below and in the API counts from it */
 	mode_t mode;		/* st_mode from fstat */
 
 	/* The current mapping (at most one); all zero/NULL when none. */
@@ -77,7 +81,11 @@ int mapfile_open(struct mapfile *mf, const char *path, int flags);
 /*
  * As mapfile_open(MF_READ) for the already open descriptor FD (standard
  * input: "-"), which mf now owns: mapfile_close closes it.  A regular file
- * is mapped from offset 0 of the file, whatever FD's position.
+ * or block device is read from FD's current position, as cat and xxd read
+ * it: mf->base is that position, offset 0 of the walk and of mapfile_map
+ * is the byte there, and mf->size counts the bytes from there to the end
+ * (0 when the position is past the end).  A stream goes on from where it
+ * is anyway.
  * Success: 0.  Failure: -1, errno, FD left open and mf->fd -1.
  */
 int mapfile_adopt(struct mapfile *mf, int fd);

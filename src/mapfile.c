@@ -78,13 +78,20 @@ static void close_keep_errno(int fd)
 	errno = saved;
 }
 
+/* The bytes from mf->base to END, the end of the file: none when the
+ * position stands past the end (lseek allows that). */
+static uint64_t size_from_base(const struct mapfile *mf, off_t end)
+{
+	return (uint64_t)end > mf->base ? (uint64_t)end - mf->base : 0;
+}
+
 /*
  * Does this regular file's st_size lie?  /proc and /sys report 0 or 4096
  * whatever they hold, and mapping them fails or shows garbage.  Elsewhere an
  * empty-looking file is probed with a one-byte read.  Returns 1 (stream), 0
  * (trust st_size) or -1 with errno.
  */
-static int size_lies(struct mapfile *mf)
+static int size_lies(struct mapfile *mf, off_t st_size)
 {
 #if defined(__linux__)
 	struct statfs fs;
@@ -94,7 +101,7 @@ static int size_lies(struct mapfile *mf)
 	     fs.f_type == 0x62656572 /* SYSFS_MAGIC */))
 		return 1;
 #endif
-	if (mf->size == 0 && !mf->writable) {
+	if (st_size == 0 && !mf->writable) {
 		ssize_t n;
 
 		do
@@ -125,8 +132,8 @@ static int classify(struct mapfile *mf)
 	}
 	if (S_ISREG(st.st_mode)) {
 		mf->kind = MF_REGULAR;
-		mf->size = (uint64_t)st.st_size;
-		lies = size_lies(mf);
+		mf->size = size_from_base(mf, st.st_size);
+		lies = size_lies(mf, st.st_size);
 		if (lies < 0)
 			return -1;
 		if (lies) {
@@ -136,10 +143,13 @@ static int classify(struct mapfile *mf)
 	} else if (S_ISBLK(st.st_mode)) {
 		off_t end = sys.lseek(mf->fd, 0, SEEK_END);
 
-		if (end < 0 || sys.lseek(mf->fd, 0, SEEK_SET) < 0)
+		/* Put the position back: mapped bytes do not need it, but
+		 * the descriptor may be shared with the process that gave
+		 * it to us (standard input). */
+		if (end < 0 || sys.lseek(mf->fd, (off_t)mf->base, SEEK_SET) < 0)
 			return -1;
 		mf->kind = MF_BLOCK;
-		mf->size = (uint64_t)end;
+		mf->size = size_from_base(mf, end);
 	} else {
 		mf->kind = MF_STREAM;
 	}
@@ -148,9 +158,16 @@ static int classify(struct mapfile *mf)
 
 int mapfile_adopt(struct mapfile *mf, int fd)
 {
+	off_t pos;
+
 	memset(mf, 0, sizeof(*mf));
 	mf->window = MAPFILE_WINDOW;
 	mf->fd = fd;
+	/* Where the caller's reading stands (cat and xxd start there); a
+	 * pipe or terminal has no position (ESPIPE), and needs none. */
+	pos = sys.lseek(fd, 0, SEEK_CUR);
+	if (pos > 0)
+		mf->base = (uint64_t)pos;
 	if (classify(mf) < 0) {
 		mf->fd = -1;
 		return -1;
@@ -205,6 +222,9 @@ int mapfile_map(struct mapfile *mf, uint64_t off, size_t len)
 	}
 	if (len == 0)
 		return 0;
+	/* The range lies inside the file, which ends by OFF_MAX: base + off
+	 * cannot wrap. */
+	off += mf->base;
 	start = off - off % page_size();
 	span = off - start + len;
 	if (span > SIZE_MAX) {
@@ -220,7 +240,7 @@ int mapfile_map(struct mapfile *mf, uint64_t off, size_t len)
 	mf->map_base = p;
 	mf->map_len = (size_t)span;
 	mf->data = (unsigned char *)p + (off - start);
-	mf->data_off = off;
+	mf->data_off = off - mf->base;
 	mf->data_len = len;
 	return 0;
 }
@@ -462,13 +482,13 @@ int mapfile_refresh(struct mapfile *mf)
 	case MF_REGULAR:
 		if (sys.fstat(mf->fd, &st) < 0)
 			return -1;
-		mf->size = (uint64_t)st.st_size;
+		mf->size = size_from_base(mf, st.st_size);
 		return 0;
 	case MF_BLOCK:
 		end = sys.lseek(mf->fd, 0, SEEK_END);
 		if (end < 0)
 			return -1;
-		mf->size = (uint64_t)end;
+		mf->size = size_from_base(mf, end);
 		return 0;
 	case MF_STREAM:
 		break;
@@ -508,10 +528,11 @@ static int find_data(struct mapfile *mf, struct extents *ex, uint64_t pos,
 	struct stat st;
 
 	if (ex->holes) {
-		d = sys.lseek(mf->fd, (off_t)pos, SEEK_DATA);
+		/* lseek speaks in file offsets, the walk from mf->base. */
+		d = sys.lseek(mf->fd, (off_t)(pos + mf->base), SEEK_DATA);
 		if (d < 0 && errno == ENXIO) {
 			if (sys.fstat(mf->fd, &st) == 0 &&
-			    (uint64_t)st.st_size < end) {
+			    size_from_base(mf, st.st_size) < end) {
 				mf->faulted = 1;
 				errno = EIO;
 				return -1;
@@ -521,6 +542,9 @@ static int find_data(struct mapfile *mf, struct extents *ex, uint64_t pos,
 		}
 		h = d < 0 ? -1 : sys.lseek(mf->fd, d, SEEK_HOLE);
 		if (h >= 0) {
+			/* Back to offsets from base (d >= pos + base). */
+			d = (off_t)size_from_base(mf, d);
+			h = (off_t)size_from_base(mf, h);
 			ex->data_lo = (uint64_t)d < pos ? pos : (uint64_t)d;
 			ex->data_hi = (uint64_t)h;
 			if (ex->data_lo > end)
@@ -569,7 +593,7 @@ static int give_hole(struct walk *w, uint64_t hend)
 		if (w->rc != 0)
 			return -1;
 		if (sys.fstat(w->mf->fd, &st) == 0 &&
-		    (uint64_t)st.st_size < w->pos) {
+		    size_from_base(w->mf, st.st_size) < w->pos) {
 			w->mf->faulted = 1;
 			errno = EIO;
 			w->rc = -1;

@@ -38,7 +38,8 @@ const struct cmdopts peek_options = {
 	"peek",
 	"usage: mmtool peek [-f FMT] [-t TYPE] [--expect HEX] FILE OFFSET [LENGTH]\n"
 	"\n"
-	"Print LENGTH bytes of FILE at OFFSET (negative: from the end).\n"
+	"Print LENGTH bytes of FILE (- for standard input) at OFFSET\n"
+	"(negative: from the end).\n"
 	"LENGTH defaults to one value of TYPE (one byte).\n"
 	"\n",
 	peek_opts, NULL
@@ -278,7 +279,8 @@ static int start_dump(struct peek *pk, const struct peek_args *a,
 	dump_parse_format(a->format, &dopts.format);
 	dopts.group = -1;
 	dopts.squeeze = 1;
-	dopts.name = a->path;
+	/* xxd -i names the array after FILE; standard input: bytes only. */
+	dopts.name = strcmp(a->path, "-") == 0 ? NULL : a->path;
 	if (dumper_init(&pk->dump, &dopts, off, &pk->out) < 0) {
 		diag_errno("peek", "%s", a->path);
 		return -1;
@@ -307,6 +309,7 @@ int cmd_peek(int argc, char **argv)
 	struct hexbytes want = { NULL, NULL, 0 };
 	struct offset soff;
 	struct mapfile mf;
+	const char *name;
 	uint64_t off, len;
 	int rc, status = EXIT_TROUBLE;
 
@@ -324,18 +327,19 @@ int cmd_peek(int argc, char **argv)
 		diag_errno("peek", "output buffer");
 		goto out;
 	}
-	if (open_file("peek", a.path, MF_READ, &mf) < 0)
+	name = strcmp(a.path, "-") == 0 ? "standard input" : a.path;
+	if (open_input("peek", a.path, &mf) < 0)
 		goto out;
 	if (mf.kind == MF_STREAM) {
 		if (soff.from_end) {
 			diag("peek", "%s: negative offset on a stream",
-			     a.path);
+			     name);
 			goto close;
 		}
 		off = soff.value;
-	} else if (resolve_offset("peek", a.path, a.off_text, &soff, mf.size,
+	} else if (resolve_offset("peek", name, a.off_text, &soff, mf.size,
 				  &off) < 0 ||
-		   check_range("peek", a.path, off, len, mf.size, NULL) < 0) {
+		   check_range("peek", name, off, len, mf.size, NULL) < 0) {
 		goto close;
 	}
 	/* `hexdump -C -s N -n 0` prints nothing, not even the final offset
@@ -353,18 +357,18 @@ int cmd_peek(int argc, char **argv)
 		if (mf.faulted)
 			goto changed;
 		if (rc != 0) {
-			diag_errno("peek", "%s", a.path);
+			diag_errno("peek", "%s", name);
 			goto close;
 		}
 		if (pk.nheld < len) {
 			diag("peek", "range [%llu, %llu) is outside %s (it "
 			     "ended after %llu bytes)", (unsigned long long)off,
-			     (unsigned long long)(off + len), a.path,
+			     (unsigned long long)(off + len), name,
 			     (unsigned long long)(off + pk.nheld));
 			goto close;
 		}
 		if (pk.mode == SHOW_EXPECT) {
-			status = compare(a.path, off, pk.held, want.bytes, len);
+			status = compare(name, off, pk.held, want.bytes, len);
 			goto close;
 		}
 		rc = show(&pk, pk.held, pk.nheld);
@@ -373,7 +377,7 @@ int cmd_peek(int argc, char **argv)
 		if (mf.faulted)
 			goto changed;
 		if (rc < 0) {
-			diag_errno("peek", "%s", a.path);
+			diag_errno("peek", "%s", name);
 			goto close;
 		}
 	}
@@ -391,9 +395,9 @@ int cmd_peek(int argc, char **argv)
 	status = EXIT_DONE;
 	goto close;
 changed:
-	report_fault("peek", a.path, &mf, off + len, 0);
+	report_fault("peek", name, &mf, off + len, 0);
 close:
-	if (close_file("peek", a.path, &mf) < 0)
+	if (close_file("peek", name, &mf) < 0)
 		status = EXIT_TROUBLE;
 out:
 	if (pk.dumping)

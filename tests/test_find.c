@@ -517,6 +517,26 @@ static void test_stdin_negative_offset(void **state)
 	run_free(&r);
 }
 
+/*
+ * A regular file on standard input is searched from its position, and
+ * the offsets printed count from there (issue 8, item 8).
+ */
+static void test_stdin_from_position(void **state)
+{
+	const char *f = write_file(tmp_path("pos.bin"), "abcabcabc", 9);
+	const char *all[] = { "find", "-s", "-", "abc", NULL };
+	const char *tail[] = { "find", "-o", "-3", "-", "616263", NULL };
+	struct run r;
+
+	(void)state;
+	run_stdin_at(&r, f, 1, all);
+	assert_output(&r, "2\n5\n");
+	run_free(&r);
+	run_stdin_at(&r, f, 1, tail);
+	assert_output(&r, "5\n");
+	run_free(&r);
+}
+
 /* ---- big and sparse ----------------------------------------------------- */
 
 static void test_past_4gib(void **state)
@@ -684,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_dense_data),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_stdin_negative_offset),
+		cmocka_unit_test(test_stdin_from_position),
 		cmocka_unit_test(test_past_4gib),
 		cmocka_unit_test(test_bad_patterns),
 		cmocka_unit_test(test_usage_errors),

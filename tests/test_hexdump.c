@@ -880,6 +880,110 @@ static void test_live_stdin(void **state)
 }
 
 /*
+ * A regular file on standard input whose position is not 0 (dd skip=N
+ * count=0 moves it and reads nothing) is dumped from that position, with
+ * offsets counting from there, as hexdump -C, xxd, xxd -p and xxd -i print
+ * it.  (Issue 8, item 8: mmtool dumped from byte 0 of the file.)
+ */
+static void compare_at_position(const char *args, const char *ref,
+				const char *path, unsigned skip)
+{
+	char cmd[PATH_MAX + 256], what[2 * PATH_MAX + 600];
+	char skip_cmd[64];
+	unsigned char *want;
+	size_t wlen;
+	struct run r;
+
+	snprintf(skip_cmd, sizeof(skip_cmd),
+		 "dd bs=1 skip=%u count=0 status=none", skip);
+	snprintf(cmd, sizeof(cmd), "{ %s; %s; } < '%s'", skip_cmd, ref, path);
+	want = sh_output(cmd, &wlen);
+	snprintf(cmd, sizeof(cmd), "{ %s; \"$MMTOOL\" %s; } < '%s'",
+		 skip_cmd, args, path);
+	run_sh(&r, cmd);
+	snprintf(what, sizeof(what), "%s vs %s at %u", args, ref, skip);
+	assert_ok(what, &r);
+	assert_same(what, r.out, r.out_len, want, wlen);
+	run_free(&r);
+	free(want);
+}
+
+static void test_live_stdin_position(void **state)
+{
+	static const unsigned skips[] = { 5, 16, 4095, 4097, 1048575,
+					  1048576, 2000000 };
+	static const unsigned sparse_skips[] = { 7, 599999, 600001, 600004,
+						 2097153 };
+	char *f = input_file("rand1m"), *t = input_file("text");
+	char *sp = path_of("sparse-position");
+
+	(void)state;
+	need("xxd");
+	need("hexdump");
+	need("dd");
+	for (size_t i = 0; i < sizeof(skips) / sizeof(skips[0]); i++) {
+		compare_at_position("hexdump", "hexdump -C", f, skips[i]);
+		compare_at_position("hexdump -f xxd", "xxd", f, skips[i]);
+	}
+	/* A sparse file: the walk asks where data lies in file offsets
+	 * and hands holes over in offsets from the position. */
+	sparse_file(sp, 3 << 20, 600000, "DATA", 4);
+	for (size_t i = 0; i < sizeof(sparse_skips) / sizeof(sparse_skips[0]);
+	     i++) {
+		compare_at_position("hexdump", "hexdump -C", sp,
+				    sparse_skips[i]);
+		compare_at_position("hexdump -f xxd -c 9", "xxd -c 9", sp,
+				    sparse_skips[i]);
+	}
+	compare_at_position("hexdump", "hexdump -C", t, 5);
+	compare_at_position("hexdump -v", "hexdump -C -v", t, 3);
+	compare_at_position("hexdump -f xxd -c 7", "xxd -c 7", t, 5);
+	compare_at_position("hexdump -f plain", "xxd -p", t, 5);
+	compare_at_position("hexdump -f c", "xxd -i", t, 5);
+	compare_at_position("hexdump -", "hexdump -C", t, 5);
+	free(f);
+	free(t);
+	free(sp);
+}
+
+/*
+ * -s counts from the position too, as it does on a pipe: standard input
+ * is the bytes from where it stands.  (hexdump -C -s and xxd -s seek to
+ * an absolute offset instead, and xxd -s +N shows absolute offsets: the
+ * man page says so.)  A negative -s may not reach before the position.
+ */
+static void test_stdin_position_skip(void **state)
+{
+	const char *f = tmp_path("pos.bin");
+	const char *skip3[] = { "hexdump", "-s", "3", NULL };
+	const char *tail4[] = { "hexdump", "-s", "-4", "-", NULL };
+	const char *before[] = { "hexdump", "-s", "-32", NULL };
+	const char *len4[] = { "hexdump", "-f", "plain", "-n", "4", NULL };
+	struct run r;
+
+	(void)state;
+	write_file(f, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 36);
+	run_stdin_at(&r, f, 5, skip3);
+	assert_output(&r, "00000003  49 4a 4b 4c 4d 4e 4f 50  51 52 53 54 55 "
+		      "56 57 58  |IJKLMNOPQRSTUVWX|\n00000013  59 5a 30 31 "
+		      "32 33 34 35  36 37 38 39              |YZ0123456789|"
+		      "\n0000001f\n");
+	run_free(&r);
+	run_stdin_at(&r, f, 5, tail4);
+	assert_output(&r, "0000001b  36 37 38 39                           "
+		      "            |6789|\n0000001f\n");
+	run_free(&r);
+	run_stdin_at(&r, f, 5, len4);
+	assert_output(&r, "46474849\n");
+	run_free(&r);
+	run_stdin_at(&r, f, 5, before);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "offset -32 reaches before the start of "
+			    "standard input (31 bytes)");
+	run_free(&r);
+}
+
+/*
  * Windows of 4096 bytes (MMTOOL_TEST_WINDOW, inherited by mmtool): a
  * 100 KiB file crosses 25 boundaries, mid-line for -c 7 and for -s 5.
  */
@@ -1842,6 +1946,8 @@ int main(void)
 		T(test_live_length_zero),
 		T(test_live_fresh_random),
 		T(test_live_stdin),
+		T(test_live_stdin_position),
+		T(test_stdin_position_skip),
 		T(test_live_windows),
 		T(test_live_sparse_5g),
 		T(test_live_color_never),

@@ -1019,7 +1019,13 @@ static void test_adopt_pipe_walk_with_skip(void **state)
 	log_free(&w);
 }
 
-static void test_adopt_regular_maps_from_start(void **state)
+/*
+ * A regular file on standard input is read from where its descriptor
+ * stands, as cat and xxd read it: offset 0 of the walk and of a mapping is
+ * the byte at the position, and the size counts from there.  (Issue 8,
+ * item 8: before, the walk began at byte 0 of the file.)
+ */
+static void test_adopt_regular_maps_from_position(void **state)
 {
 	struct mapfile mf;
 	struct walk_log w;
@@ -1033,15 +1039,49 @@ static void test_adopt_regular_maps_from_start(void **state)
 	assert_int_equal(lseek(fd, 5000, SEEK_SET), 5000);
 	assert_int_equal(mapfile_adopt(&mf, fd), 0);
 	assert_int_equal(mf.kind, MF_REGULAR);
-	assert_int_equal(mf.size, 3 * 4096);
+	assert_int_equal(mf.base, 5000);
+	assert_int_equal(mf.size, 3 * 4096 - 5000);
 	assert_int_equal(mf.window, MAPFILE_WINDOW);
 	assert_int_equal(mapfile_walk(&mf, 0, UINT64_MAX, log_chunk, &w), 0);
-	assert_int_equal(w.len, 3 * 4096);
-	assert_memory_equal(w.bytes, want, 3 * 4096);
+	assert_int_equal(w.len, 3 * 4096 - 5000);
+	assert_memory_equal(w.bytes, want + 5000, 3 * 4096 - 5000);
 	assert_int_equal(w.off[0], 0);
+	/* A mapping at offset 100 holds the file's byte 5100, though 5100
+	 * is not on a page boundary. */
+	assert_int_equal(mapfile_map(&mf, 100, 16), 0);
+	assert_int_equal(mf.data_off, 100);
+	assert_memory_equal(mf.data, want + 5100, 16);
+	/* A size that changed is counted from the position too. */
+	assert_int_equal(truncate(path, 6000), 0);
+	assert_int_equal(mapfile_refresh(&mf), 0);
+	assert_int_equal(mf.size, 1000);
+	assert_int_equal(truncate(path, 10), 0);
+	assert_int_equal(mapfile_refresh(&mf), 0);
+	assert_int_equal(mf.size, 0);
 	assert_int_equal(mapfile_close(&mf), 0);
 	assert_false(fd_is_open(fd));
 	free(want);
+	log_free(&w);
+}
+
+/* A position past the end: nothing to read, not a huge size. */
+static void test_adopt_position_past_end(void **state)
+{
+	struct mapfile mf;
+	struct walk_log w;
+	const char *path = random_file("adopt-past", 100, 12, NULL);
+	int fd = open(path, O_RDONLY);
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	assert_true(fd >= 0);
+	assert_int_equal(lseek(fd, 4096, SEEK_SET), 4096);
+	assert_int_equal(mapfile_adopt(&mf, fd), 0);
+	assert_int_equal(mf.kind, MF_REGULAR);
+	assert_int_equal(mf.size, 0);
+	assert_int_equal(mapfile_walk(&mf, 0, UINT64_MAX, log_chunk, &w), 0);
+	assert_int_equal(w.len, 0);
+	assert_int_equal(mapfile_close(&mf), 0);
 	log_free(&w);
 }
 
@@ -2657,7 +2697,8 @@ int main(void)
 		T(test_open_block_device_lseek_fails),
 		T(test_sparse_64g),
 		T(test_adopt_pipe_walk_with_skip),
-		T(test_adopt_regular_maps_from_start),
+		T(test_adopt_regular_maps_from_position),
+		T(test_adopt_position_past_end),
 		T(test_adopt_failure_leaves_fd_open),
 		T(test_map_covers_pages),
 		T(test_map_aligned_and_edges),

@@ -881,6 +881,48 @@ static void test_fifo_read_as_stream(void **state)
 	unlink(fifo);
 }
 
+/*
+ * FILE - is standard input, as for hexdump and find; a regular file there
+ * is read from its position, and offsets count from there (issue 8, item
+ * 8: peek had no -, and the mapping began at byte 0).
+ */
+static void test_stdin_dash_from_position(void **state)
+{
+	const char *f = tmp_path("pos.bin");
+	const char *first[] = { "peek", "-", "0", "4", NULL };
+	const char *last[] = { "peek", "-", "-4", "4", NULL };
+	const char *canon[] = { "peek", "-f", "canonical", "-", "2", "3",
+				NULL };
+	const char *c[] = { "peek", "-f", "c", "-", "0", "2", NULL };
+	const char *before[] = { "peek", "-", "-32", "1", NULL };
+	struct run r;
+
+	(void)state;
+	write_file(f, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 36);
+	run_stdin_at(&r, f, 5, first);
+	assert_output(&r, "46474849\n");
+	run_free(&r);
+	run_stdin_at(&r, f, 5, last);
+	assert_output(&r, "36373839\n");
+	run_free(&r);
+	run_stdin_at(&r, f, 5, canon);
+	assert_output(&r, "00000002  48 49 4a                              "
+		      "            |HIJ|\n00000005\n");
+	run_free(&r);
+	/* No variable name for standard input, as xxd -i. */
+	run_stdin_at(&r, f, 5, c);
+	assert_output(&r, "  0x46, 0x47\n");
+	run_free(&r);
+	run_stdin_at(&r, f, 5, before);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "standard input (31 bytes)");
+	run_free(&r);
+	/* A pipe on standard input. */
+	run_mmtool(&r, "0123456789", 10, first);
+	assert_output(&r, "30313233\n");
+	run_free(&r);
+}
+
 /* ---- big files, files that change ---------------------------------- */
 
 static void test_sparse_64gib_end(void **state)
@@ -1033,6 +1075,7 @@ int main(void)
 		cmocka_unit_test(test_char_device_read_as_stream),
 		cmocka_unit_test(test_sys_file_read_as_stream),
 		cmocka_unit_test(test_fifo_read_as_stream),
+		cmocka_unit_test(test_stdin_dash_from_position),
 		cmocka_unit_test(test_sparse_64gib_end),
 		cmocka_unit_test(test_file_shrinking_under_mapping),
 		cmocka_unit_test(test_peek_leaves_file_alone),

@@ -352,6 +352,31 @@ static void test_input_stdin(void **state)
 	assert_file(f, "012\x00\xffXY789abcdef", 16);
 }
 
+/*
+ * -i - with a regular file on standard input writes what remains from its
+ * position, as `cat` would pass it on (issue 8, item 8: the whole file was
+ * written).
+ */
+static void test_input_stdin_from_position(void **state)
+{
+	const char *f = make_digits("stdinpos");
+	const char *in = write_file(tmp_path("stdinpos.in"), "ABCDEFGH", 8);
+	const char *argv[] = { "poke", "-i", "-", f, "2", NULL };
+	const char *past[] = { "poke", "-i", "-", f, "2", NULL };
+	struct run r;
+
+	(void)state;
+	run_stdin_at(&r, in, 5, argv);
+	assert_output(&r, "");
+	run_free(&r);
+	assert_file(f, "01FGH56789abcdef", 16);
+	/* At the end: nothing remains, which is zero bytes of data. */
+	run_stdin_at(&r, in, 8, past);
+	assert_refused(&r, 2);
+	run_free(&r);
+	assert_file(f, "01FGH56789abcdef", 16);
+}
+
 static void test_input_errors(void **state)
 {
 	const char *f = make_digits("inerr");
@@ -779,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_type_one_bad_value_writes_nothing),
 		cmocka_unit_test(test_input_file),
 		cmocka_unit_test(test_input_stdin),
+		cmocka_unit_test(test_input_stdin_from_position),
 		cmocka_unit_test(test_input_errors),
 		cmocka_unit_test(test_expect_match_writes),
 		cmocka_unit_test(test_expect_mismatch_writes_nothing),

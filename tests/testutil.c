@@ -183,8 +183,10 @@ static int drain(int fd, char **buf, size_t *len, size_t *cap)
 	return n > 0;
 }
 
-void run_mmtool(struct run *r, const void *stdin_data, size_t len,
-		const char *const *argv)
+/* run_mmtool, with standard input from STDIN_FD instead when it is not
+ * -1 (the child shares its open file description: its position too). */
+static void run_spawn(struct run *r, const void *stdin_data, size_t len,
+		      int stdin_fd, const char *const *argv)
 {
 	int in[2], out[2], err[2], status;
 	size_t argc = 0, written = 0, out_cap = 0, err_cap = 0;
@@ -205,7 +207,9 @@ void run_mmtool(struct run *r, const void *stdin_data, size_t len,
 	assert_int_equal(pipe(out), 0);
 	assert_int_equal(pipe(err), 0);
 	posix_spawn_file_actions_init(&fa);
-	if (stdin_data != NULL)
+	if (stdin_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, stdin_fd, 0);
+	else if (stdin_data != NULL)
 		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	else
 		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
@@ -283,6 +287,23 @@ void run_mmtool(struct run *r, const void *stdin_data, size_t len,
 	else
 		r->err[r->err_len] = '\0';
 	free(args);
+}
+
+void run_mmtool(struct run *r, const void *stdin_data, size_t len,
+		const char *const *argv)
+{
+	run_spawn(r, stdin_data, len, -1, argv);
+}
+
+void run_stdin_at(struct run *r, const char *path, off_t pos,
+		  const char *const *argv)
+{
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(lseek(fd, pos, SEEK_SET), pos);
+	run_spawn(r, NULL, 0, fd, argv);
+	close(fd);
 }
 
 void run_args(struct run *r, ...)

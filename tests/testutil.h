@@ -29,6 +29,12 @@ struct run {
  */
 void run_mmtool(struct run *r, const void *stdin_data, size_t len,
 		const char *const *argv);
+/*
+ * The same with standard input the regular file PATH, opened and left at
+ * offset POS, as `{ dd bs=1 skip=POS count=0; mmtool ...; } < PATH` does.
+ */
+void run_stdin_at(struct run *r, const char *path, off_t pos,
+		  const char *const *argv);
 /* The same with the arguments listed: run_args(&r, "peek", f, "0", NULL). */
 void run_args(struct run *r, ...);
 void run_free(struct run *r);
