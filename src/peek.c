@@ -361,10 +361,13 @@ int cmd_peek(int argc, char **argv)
 			goto close;
 		}
 		if (pk.nheld < len) {
+			/* What was read, not OFF + what was kept: a stream
+			 * may end before OFF, inside the bytes skipped. */
 			diag("peek", "range [%llu, %llu) is outside %s (it "
-			     "ended after %llu bytes)", (unsigned long long)off,
+			     "ended after %llu %s)", (unsigned long long)off,
 			     (unsigned long long)(off + len), name,
-			     (unsigned long long)(off + pk.nheld));
+			     (unsigned long long)mf.stream_pos,
+			     mf.stream_pos == 1 ? "byte" : "bytes");
 			goto close;
 		}
 		if (pk.mode == SHOW_EXPECT) {

@@ -923,6 +923,56 @@ static void test_stdin_dash_from_position(void **state)
 	run_free(&r);
 }
 
+/*
+ * A stream shorter than OFFSET: the message says how many bytes it had,
+ * not OFFSET plus what was kept (issue 8, item 12: "it ended after 3000
+ * bytes" for a 1397-byte /proc file, "100" for a 10-byte pipe).
+ */
+static void test_short_stream_length_reported(void **state)
+{
+	const char *dash[] = { "peek", "-", "100", "4", NULL };
+	const char *dev[] = { "peek", "/dev/stdin", "100", "4", NULL };
+	const char *mid[] = { "peek", "-", "5", "8", NULL };
+	const char *one[] = { "peek", "-", "5", "8", NULL };
+	const char *status[] = { "peek", "/proc/self/status", "30000", "4",
+				 NULL };
+	unsigned long n = 0;
+	const char *at;
+	struct run r;
+
+	(void)state;
+	run_mmtool(&r, "root:x:0:0", 10, dash);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "range [100, 104) is outside standard input "
+			    "(it ended after 10 bytes)");
+	run_free(&r);
+	run_mmtool(&r, "root:x:0:0", 10, dev);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "(it ended after 10 bytes)");
+	run_free(&r);
+	run_mmtool(&r, "root:x:0:0", 10, mid);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "range [5, 13) is outside standard input (it "
+			    "ended after 10 bytes)");
+	run_free(&r);
+	run_mmtool(&r, "r", 1, one);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "(it ended after 1 byte)");
+	run_free(&r);
+	if (access("/proc/self/status", R_OK) != 0) {
+		print_message("skipped the /proc part: no /proc/self/status\n");
+		return;
+	}
+	run_mmtool(&r, NULL, 0, status);
+	assert_refused(&r, 2);
+	at = strstr(r.err, "(it ended after ");
+	assert_non_null(at);
+	assert_int_equal(sscanf(at, "(it ended after %lu bytes)", &n), 1);
+	/* mmtool's own status: some hundreds of bytes, never 30000. */
+	assert_true(n > 100 && n < 30000);
+	run_free(&r);
+}
+
 /* ---- big files, files that change ---------------------------------- */
 
 static void test_sparse_64gib_end(void **state)
@@ -1076,6 +1126,7 @@ int main(void)
 		cmocka_unit_test(test_sys_file_read_as_stream),
 		cmocka_unit_test(test_fifo_read_as_stream),
 		cmocka_unit_test(test_stdin_dash_from_position),
+		cmocka_unit_test(test_short_stream_length_reported),
 		cmocka_unit_test(test_sparse_64gib_end),
 		cmocka_unit_test(test_file_shrinking_under_mapping),
 		cmocka_unit_test(test_peek_leaves_file_alone),
