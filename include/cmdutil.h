@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "numparse.h"
+#include "hexdata.h"
 #include "mapfile.h"
 
 /* Report a usage error "mmtool: CMD: <text>".  Returns EXIT_TROUBLE. */
@@ -25,6 +26,16 @@ int arg_offset(const char *cmd, const char *what, const char *text,
 	       struct offset *out);
 int arg_count(const char *cmd, const char *what, const char *text,
 	      uint64_t *out);
+
+/*
+ * Parse the COUNT hex operands OPS (hexdata.h; FLAGS HEX_WILDCARD and
+ * HEX_NONEMPTY, which refuses zero bytes) into *OUT.  0, or -1 after the
+ * one message every command gives: "invalid WHAT 'TEXT': ',' at column 3"
+ * (TEXT the operand at fault), and *OUT zeroed.
+ */
+#define HEX_NONEMPTY 2
+int arg_hex(const char *cmd, const char *what, char *const *ops, int count,
+	    int flags, struct hexbytes *out);
 
 /*
  * Resolve OFF against a file of SIZE bytes (PATH names it in the message).

@@ -22,15 +22,31 @@ struct hexbytes {
 
 #define HEX_WILDCARD 1	/* flag for hex_parse: accept "??" */
 
+/* What was wrong, for a message that names the text and the column. */
+struct hex_error {
+	const char *why;	/* one of the phrases below, or "out of memory" */
+	int operand;		/* index of the operand at fault */
+	size_t column;		/* 1-based column of CH in it; 0 for ENOMEM */
+	unsigned char ch;	/* the character the phrase is about */
+};
+
+/* The phrases of hex_error.why.  HEX_BAD_CHAR: CH is not a digit (nor,
+ * with wildcards, '?'); HEX_ODD: CH starts a group's last, lone digit;
+ * HEX_NO_DIGITS: CH is the '0' of a "0x" with nothing after it;
+ * HEX_UNPAIRED_WILD: CH is a '?' paired with a digit. */
+extern const char HEX_BAD_CHAR[], HEX_ODD[], HEX_NO_DIGITS[],
+	HEX_UNPAIRED_WILD[];
+
 /*
  * Parse COUNT operands.  Zero bytes in all is not an error here (callers
  * decide).  Success: 0, *out owns fresh buffers (mask only if HEX_WILDCARD
  * was given and at least one "??" occurred).  Failure: -1, errno EINVAL (or
- * ENOMEM), *out zeroed, and if WHY is not NULL *why is a short static phrase
- * ("odd number of hex digits", "invalid character", ...).
+ * ENOMEM), *out zeroed, and if E is not NULL *e says what and where.
+ * (cmdutil's arg_hex turns that into the one message every command
+ * prints.)
  */
 int hex_parse(char *const *operands, int count, int flags,
-	      struct hexbytes *out, const char **why);
+	      struct hexbytes *out, struct hex_error *e);
 
 /* Free what hex_parse allocated and zero *hb.  Safe on a zeroed struct. */
 void hexbytes_free(struct hexbytes *hb);

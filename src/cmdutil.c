@@ -47,6 +47,55 @@ int arg_count(const char *cmd, const char *what, const char *text,
 	return -1;
 }
 
+/* TEXT as a message quotes it: whole, or its start when it is long (the
+ * column still says where). */
+static const char *shown_text(const char *text, char *buf, size_t size)
+{
+	size_t len = strlen(text);
+
+	if (len <= 64)
+		return text;
+	snprintf(buf, size, "%.48s...", text);
+	return buf;
+}
+
+int arg_hex(const char *cmd, const char *what, char *const *ops, int count,
+	    int flags, struct hexbytes *out)
+{
+	struct hex_error e;
+	char buf[64], ch[16];
+	const char *text;
+
+	if (hex_parse(ops, count, flags & HEX_WILDCARD, out, &e) < 0) {
+		if (errno == ENOMEM) {
+			diag_errno(cmd, "%s", what);
+			return -1;
+		}
+		text = shown_text(ops[e.operand], buf, sizeof(buf));
+		if (e.ch > ' ' && e.ch < 127)
+			snprintf(ch, sizeof(ch), "'%c'", e.ch);
+		else
+			snprintf(ch, sizeof(ch), "byte 0x%02x", e.ch);
+		if (e.why == HEX_BAD_CHAR)
+			diag(cmd, "invalid %s '%s': %s at column %zu", what,
+			     text, ch, e.column);
+		else if (e.why == HEX_ODD)
+			diag(cmd, "invalid %s '%s': %s (%s at column %zu has "
+			     "no pair)", what, text, e.why, ch, e.column);
+		else
+			diag(cmd, "invalid %s '%s': %s at column %zu", what,
+			     text, e.why, e.column);
+		return -1;
+	}
+	if ((flags & HEX_NONEMPTY) && out->len == 0) {
+		diag(cmd, "invalid %s '%s': no hex bytes", what,
+		     count > 0 ? shown_text(ops[0], buf, sizeof(buf)) : "");
+		hexbytes_free(out);
+		return -1;
+	}
+	return 0;
+}
+
 int resolve_offset(const char *cmd, const char *path, const char *text,
 		   const struct offset *off, uint64_t size, uint64_t *abs)
 {

@@ -344,7 +344,6 @@ static int find_chunk(void *ctx, const unsigned char *p, size_t n,
 /* The pattern from the operand.  0, or -1 after a message. */
 static int get_pattern(const struct find_args *a, struct hexbytes *hb)
 {
-	const char *why = "";
 	char *ops[1];
 
 	memset(hb, 0, sizeof(*hb));
@@ -361,9 +360,8 @@ static int get_pattern(const struct find_args *a, struct hexbytes *hb)
 		return 0;
 	}
 	ops[0] = (char *)a->pattern;
-	if (hex_parse(ops, 1, HEX_WILDCARD, hb, &why) < 0)
-		return usage_error("find", "invalid PATTERN '%s': %s",
-				   a->pattern, why), -1;
+	if (arg_hex("find", "PATTERN", ops, 1, HEX_WILDCARD, hb) < 0)
+		return -1;
 	if (hb->len == 0) {
 		hexbytes_free(hb);
 		return usage_error("find", "empty PATTERN"), -1;

@@ -33,10 +33,12 @@ static int classify(int c, int flags)
 /*
  * Append the bytes of operand S to HB (whose buffers hold enough room).
  * The end of S ends a group, as if the operands were joined by a blank, so
- * a byte pair never spans two operands.  Returns NULL, or what was wrong.
+ * a byte pair never spans two operands.  Returns NULL, or what was wrong
+ * with *AT the character it is about.
  */
 static const char *parse_operand(const char *s, int flags,
-				 struct hexbytes *hb, int *wild)
+				 struct hexbytes *hb, int *wild,
+				 const char **at)
 {
 	int hi, lo;
 
@@ -47,20 +49,25 @@ static const char *parse_operand(const char *s, int flags,
 		}
 		/* A group: an optional 0x, then whole pairs up to a separator. */
 		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+			*at = s;
 			s += 2;
 			if (classify(*s, flags) == CH_END)
-				return "no digits after 0x";
+				return HEX_NO_DIGITS;
 		}
 		/* s[0] is not NUL inside this loop, so s[1] is readable. */
 		while (classify(*s, flags) != CH_END) {
 			hi = classify(s[0], flags);
 			lo = classify(s[1], flags);
+			*at = hi == CH_BAD ? s : s + 1;
 			if (hi == CH_BAD || lo == CH_BAD)
-				return "invalid character";
+				return HEX_BAD_CHAR;
+			*at = s;
 			if (lo == CH_END)
-				return "odd number of hex digits";
-			if ((hi == CH_WILD) != (lo == CH_WILD))
-				return "unpaired '?' wildcard";
+				return hi == CH_WILD ? HEX_UNPAIRED_WILD : HEX_ODD;
+			if ((hi == CH_WILD) != (lo == CH_WILD)) {
+				*at = hi == CH_WILD ? s : s + 1;
+				return HEX_UNPAIRED_WILD;
+			}
 			if (hi == CH_WILD) {
 				hb->bytes[hb->len] = 0;
 				hb->mask[hb->len] = 0;
@@ -77,11 +84,16 @@ static const char *parse_operand(const char *s, int flags,
 	return NULL;
 }
 
+const char HEX_BAD_CHAR[] = "not a hex digit";
+const char HEX_ODD[] = "odd number of hex digits";
+const char HEX_NO_DIGITS[] = "no digits after 0x";
+const char HEX_UNPAIRED_WILD[] = "unpaired '?' wildcard";
+
 int hex_parse(char *const *operands, int count, int flags,
-	      struct hexbytes *out, const char **why)
+	      struct hexbytes *out, struct hex_error *e)
 {
 	struct hexbytes hb = { NULL, NULL, 0 };
-	const char *phrase;
+	const char *phrase, *at = NULL;
 	size_t room = 1;	/* never malloc(0): bytes is non-NULL on success */
 	int i, err, wild = 0;
 
@@ -91,13 +103,14 @@ int hex_parse(char *const *operands, int count, int flags,
 	hb.bytes = malloc(room);
 	if (flags & HEX_WILDCARD)
 		hb.mask = malloc(room);
+	i = 0;
 	if (hb.bytes == NULL || ((flags & HEX_WILDCARD) && hb.mask == NULL)) {
 		phrase = "out of memory";
 		err = ENOMEM;
 		goto fail;
 	}
-	for (i = 0; i < count; i++) {
-		phrase = parse_operand(operands[i], flags, &hb, &wild);
+	for (; i < count; i++) {
+		phrase = parse_operand(operands[i], flags, &hb, &wild, &at);
 		if (phrase != NULL) {
 			err = EINVAL;
 			goto fail;
@@ -113,8 +126,13 @@ int hex_parse(char *const *operands, int count, int flags,
 fail:
 	hexbytes_free(&hb);
 	*out = hb;
-	if (why)
-		*why = phrase;
+	if (e) {
+		e->why = phrase;
+		e->operand = i;
+		e->column = at != NULL && err == EINVAL ?
+			    (size_t)(at - operands[i]) + 1 : 0;
+		e->ch = at != NULL && err == EINVAL ? (unsigned char)*at : 0;
+	}
 	errno = err;
 	return -1;
 }

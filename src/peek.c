@@ -218,7 +218,6 @@ static int parse_args(int argc, char **argv, struct peek_args *a)
 static int setup(struct peek *pk, const struct peek_args *a,
 		 struct hexbytes *want, uint64_t *len)
 {
-	const char *why = "";
 	struct dump_opts dopts;
 
 	pk->mode = SHOW_HEX;
@@ -246,12 +245,8 @@ static int setup(struct peek *pk, const struct peek_args *a,
 		char *ops[1];
 
 		ops[0] = (char *)a->expect;
-		if (hex_parse(ops, 1, 0, want, &why) < 0)
-			return usage_error("peek", "invalid --expect '%s': %s",
-					   a->expect, why), -1;
-		if (want->len == 0)
-			return usage_error("peek", "--expect needs at least "
-					   "one byte"), -1;
+		if (arg_hex("peek", "--expect", ops, 1, HEX_NONEMPTY, want) < 0)
+			return -1;
 		pk->mode = SHOW_EXPECT;
 		*len = want->len;
 	}

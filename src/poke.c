@@ -146,8 +146,8 @@ static int gather_data(const struct poke_args *a, unsigned char **data,
 	} else {
 		struct hexbytes hb;
 
-		if (hex_parse(a->data, a->ndata, 0, &hb, &why) < 0)
-			return usage_error("poke", "invalid DATA: %s", why), -1;
+		if (arg_hex("poke", "DATA", a->data, a->ndata, 0, &hb) < 0)
+			return -1;
 		*data = hb.bytes;
 		*len = hb.len;
 	}
@@ -401,7 +401,6 @@ int cmd_poke(int argc, char **argv)
 	struct offset soff;
 	struct mapfile mf;
 	unsigned char *data = NULL;
-	const char *why = "";
 	uint64_t off;
 	size_t len;
 	int rc, status = EXIT_TROUBLE;
@@ -417,12 +416,9 @@ int cmd_poke(int argc, char **argv)
 		char *ops[1];
 
 		ops[0] = (char *)a.expect;
-		if (hex_parse(ops, 1, 0, &want, &why) < 0 || want.len == 0) {
-			usage_error("poke", "invalid --expect '%s': %s",
-				    a.expect, want.len ? why : "no bytes");
-			hexbytes_free(&want);
+		if (arg_hex("poke", "--expect", ops, 1, HEX_NONEMPTY,
+			    &want) < 0)
 			return EXIT_TROUBLE;
-		}
 	}
 	if (gather_data(&a, &data, &len) < 0)
 		goto out;

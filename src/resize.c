@@ -44,7 +44,7 @@ struct size_op {
 
 static int parse_size(const char *text, struct size_op *s)
 {
-	const char *num = text;
+	const char *num = text, *why = "";
 
 	s->op = '=';
 	if (text[0] != '\0' && strchr("+-<>/%", text[0]) != NULL) {
@@ -62,8 +62,11 @@ static int parse_size(const char *text, struct size_op *s)
 		     text, s->op);
 		return -1;
 	}
-	if (arg_count("resize", "size", num, &s->n) < 0)
+	/* The message names the whole operand ('> -1'), operator and all. */
+	if (parse_count(num, &s->n, &why) < 0) {
+		diag("resize", "invalid size '%s': %s", text, why);
 		return -1;
+	}
 	if ((s->op == '/' || s->op == '%') && s->n == 0) {
 		diag("resize", "invalid size '%s': division by zero", text);
 		return -1;

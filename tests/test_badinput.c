@@ -131,7 +131,7 @@ static const struct bad_row rows[] = {
 	    "zz", "@F", "0"),
 	ROW("peek_expect_odd_digits", "invalid --expect", "peek", "--expect",
 	    "abc", "@F", "0"),
-	ROW("peek_expect_empty", "at least one byte", "peek", "--expect=",
+	ROW("peek_expect_empty", "no hex bytes", "peek", "--expect=",
 	    "@F", "0"),
 	ROW("peek_expect_length_differs", "differs", "peek", "--expect",
 	    "00", "@F", "0", "2"),
@@ -161,6 +161,32 @@ static const struct bad_row rows[] = {
 
 	/* ---- poke ---- */
 	ROW("poke_no_data", "no DATA", "poke", "@F", "0"),
+	/* Issue 13.4: the text, the character and its column. */
+	ROW("poke_data_comma", "invalid DATA '7f,45': ',' at column 3", "poke",
+	    "@F", "0", "7f,45"),
+	ROW("poke_data_second_operand", "invalid DATA 'be:eg': 'g' at column 5",
+	    "poke", "@F", "0", "dead", "be:eg"),
+	ROW("poke_data_odd", "invalid DATA 'abc': odd number of hex digits "
+	    "('c' at column 3 has no pair)", "poke", "@F", "0", "abc"),
+	ROW("poke_data_control", "invalid DATA 'a\001': byte 0x01 at column 2",
+	    "poke", "@F", "0", "a\001"),
+	/* Issue 8.14: --expect says why, as peek does. */
+	ROW("poke_expect_odd", "invalid --expect '4': odd number of hex digits",
+	    "poke", "--expect", "4", "@F", "0", "00"),
+	ROW("poke_expect_zz", "invalid --expect 'zz': 'z' at column 1", "poke",
+	    "--expect", "zz", "@F", "0", "00"),
+	ROW("poke_expect_0x", "invalid --expect '0x': no digits after 0x at "
+	    "column 1", "poke", "--expect", "0x", "@F", "0", "00"),
+	ROW("poke_expect_wild", "invalid --expect '?\?': '?' at column 1",
+	    "poke", "--expect", "??", "@F", "0", "00"),
+	ROW("poke_expect_empty", "invalid --expect '': no hex bytes", "poke",
+	    "--expect=", "@F", "0", "00"),
+	ROW("peek_expect_column", "invalid --expect 'de:a?': '?' at column 5",
+	    "peek", "--expect", "de:a?", "@F", "0"),
+	ROW("find_pattern_column", "invalid PATTERN 'de,ad': ',' at column 3",
+	    "find", "@F", "de,ad"),
+	ROW("find_pattern_unpaired", "invalid PATTERN 'de?': unpaired '?' "
+	    "wildcard at column 3", "find", "@F", "de?"),
 	ROW("poke_odd_digits", "invalid DATA", "poke", "@F", "0", "abc"),
 	ROW("poke_bad_hex", "invalid DATA", "poke", "@F", "0", "zz"),
 	ROW("poke_odd_digits_joined", "invalid DATA", "poke", "@F", "0",
@@ -255,6 +281,11 @@ static const struct bad_row rows[] = {
 	ROW("resize_size_1k2", TRAILING, "resize", "@F", "1k2"),
 	ROW("resize_size_unit_on_hex", "0x1K", "resize", "@F", "0x1K"),
 	ROW("resize_size_blank", "' 1'", "resize", "@F", " 1"),
+	/* Issue 13.4: a size with an operator is named whole. */
+	ROW("resize_operator_blank", "invalid size '> -1'", "resize", "@F",
+	    "> -1"),
+	ROW("resize_operator_garbage", "invalid size '+1k2'", "resize", "@F",
+	    "+1k2"),
 	ROW("resize_unknown_operator", "'=5'", "resize", "@F", "=5"),
 	ROW("resize_missing_operand", "missing operand", "resize", "@F"),
 	ROW("resize_too_many_operands", "too many operands", "resize", "@F",

@@ -23,10 +23,10 @@ static void parse_ok(char *const *ops, int count, int flags,
 		     const char *want, size_t len)
 {
 	struct hexbytes hb;
-	const char *why = NULL;
+	struct hex_error e = { NULL, 0, 0, 0 };
 
-	assert_int_equal(hex_parse(ops, count, flags, &hb, &why), 0);
-	assert_null(why);
+	assert_int_equal(hex_parse(ops, count, flags, &hb, &e), 0);
+	assert_null(e.why);
 	assert_int_equal(hb.len, len);
 	assert_non_null(hb.bytes);
 	assert_memory_equal(hb.bytes, want, len);
@@ -43,22 +43,62 @@ static void parse1_ok(const char *text, int flags, const char *want, size_t len)
 	parse_ok(ops, 1, flags, want, len);
 }
 
-/* Parse OPS and expect EINVAL with WANT_WHY and *out zeroed. */
-static void parse_err(char *const *ops, int count, int flags,
-		      const char *want_why)
+/* Parse OPS and expect EINVAL with WANT_WHY and *out zeroed; return
+ * where the error is. */
+static struct hex_error parse_err(char *const *ops, int count, int flags,
+				  const char *want_why)
 {
 	struct hexbytes hb;
-	const char *why = NULL;
+	struct hex_error e = { NULL, -1, 0, 0 };
 
 	memset(&hb, 0xa5, sizeof(hb));
 	errno = 0;
-	assert_int_equal(hex_parse(ops, count, flags, &hb, &why), -1);
+	assert_int_equal(hex_parse(ops, count, flags, &hb, &e), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_null(hb.bytes);
 	assert_null(hb.mask);
 	assert_int_equal(hb.len, 0);
-	assert_non_null(why);
-	assert_string_equal(why, want_why);
+	assert_non_null(e.why);
+	assert_string_equal(e.why, want_why);
+	assert_true(e.operand >= 0 && e.operand < count);
+	assert_true(e.column >= 1 && e.column <= strlen(ops[e.operand]));
+	assert_int_equal((unsigned char)ops[e.operand][e.column - 1], e.ch);
+	return e;
+}
+
+/* The operand, column and character an error is about (issue 13.4). */
+static void check_where(const char *text, int flags, const char *want_why,
+			size_t column)
+{
+	char *ops[1];
+	struct hex_error e;
+
+	ops[0] = (char *)text;
+	e = parse_err(ops, 1, flags, want_why);
+	assert_int_equal(e.column, column);
+}
+
+static void test_error_column(void **state)
+{
+	char *ops[] = { "de ad", "be,ef" };
+	struct hex_error e;
+
+	(void)state;
+	check_where("7f,45", 0, "not a hex digit", 3);
+	check_where("zz", 0, "not a hex digit", 1);
+	check_where("az", 0, "not a hex digit", 2);
+	check_where("de:ad 12g4", 0, "not a hex digit", 9);
+	check_where("7f4", 0, "odd number of hex digits", 3);
+	check_where("de a", 0, "odd number of hex digits", 4);
+	check_where("de 0x", 0, "no digits after 0x", 4);
+	check_where("ab?1", HEX_WILDCARD, "unpaired '?' wildcard", 3);
+	check_where("ab1?", HEX_WILDCARD, "unpaired '?' wildcard", 4);
+	check_where("?", HEX_WILDCARD, "unpaired '?' wildcard", 1);
+	check_where("??", 0, "not a hex digit", 1);
+	e = parse_err(ops, 2, 0, "not a hex digit");
+	assert_int_equal(e.operand, 1);
+	assert_int_equal(e.column, 3);
+	assert_int_equal(e.ch, ',');
 }
 
 static void parse1_err(const char *text, int flags, const char *want_why)
@@ -66,7 +106,7 @@ static void parse1_err(const char *text, int flags, const char *want_why)
 	char *ops[1];
 
 	ops[0] = (char *)text;
-	parse_err(ops, 1, flags, want_why);
+	(void)parse_err(ops, 1, flags, want_why);
 }
 
 static void test_single_operand(void **state)
@@ -188,22 +228,22 @@ static void test_pair_across_operands(void **state)
 	char *prefix[] = { "0", "x12" };
 
 	(void)state;
-	parse_err(split, NOPS(split), 0, "odd number of hex digits");
-	parse_err(prefix, NOPS(prefix), 0, "odd number of hex digits");
+	(void)parse_err(split, NOPS(split), 0, "odd number of hex digits");
+	(void)parse_err(prefix, NOPS(prefix), 0, "odd number of hex digits");
 }
 
 static void test_stray_characters(void **state)
 {
 	(void)state;
-	parse1_err("zz", 0, "invalid character");
-	parse1_err("g0", 0, "invalid character");
-	parse1_err("de-ad", 0, "invalid character");
-	parse1_err("de,ad", 0, "invalid character");
-	parse1_err("de;ad", 0, "invalid character");
-	parse1_err("dex", 0, "invalid character");
-	parse1_err("de\r", 0, "invalid character");
-	parse1_err("de\xc3\xa9", 0, "invalid character");
-	parse1_err("de\x01", 0, "invalid character");
+	parse1_err("zz", 0, "not a hex digit");
+	parse1_err("g0", 0, "not a hex digit");
+	parse1_err("de-ad", 0, "not a hex digit");
+	parse1_err("de,ad", 0, "not a hex digit");
+	parse1_err("de;ad", 0, "not a hex digit");
+	parse1_err("dex", 0, "not a hex digit");
+	parse1_err("de\r", 0, "not a hex digit");
+	parse1_err("de\xc3\xa9", 0, "not a hex digit");
+	parse1_err("de\x01", 0, "not a hex digit");
 }
 
 static void test_0x_without_digits(void **state)
@@ -220,11 +260,11 @@ static void test_0x_without_digits(void **state)
 static void test_0x_inside_group(void **state)
 {
 	(void)state;
-	parse1_err("de0xad", 0, "invalid character");
-	parse1_err("0x0xde", 0, "invalid character");
-	parse1_err("00x1", 0, "invalid character");
-	parse1_err("0xx1", 0, "invalid character");
-	parse1_err("x0de", 0, "invalid character");
+	parse1_err("de0xad", 0, "not a hex digit");
+	parse1_err("0x0xde", 0, "not a hex digit");
+	parse1_err("00x1", 0, "not a hex digit");
+	parse1_err("0xx1", 0, "not a hex digit");
+	parse1_err("x0de", 0, "not a hex digit");
 }
 
 static void test_wildcard(void **state)
@@ -278,9 +318,9 @@ static void test_wildcard_flag_without_wildcards(void **state)
 static void test_wildcard_not_allowed(void **state)
 {
 	(void)state;
-	parse1_err("de??ef", 0, "invalid character");
-	parse1_err("??", 0, "invalid character");
-	parse1_err("0x??", 0, "invalid character");
+	parse1_err("de??ef", 0, "not a hex digit");
+	parse1_err("??", 0, "not a hex digit");
+	parse1_err("0x??", 0, "not a hex digit");
 }
 
 static void test_wildcard_half_byte(void **state)
@@ -289,9 +329,9 @@ static void test_wildcard_half_byte(void **state)
 	parse1_err("?e", HEX_WILDCARD, "unpaired '?' wildcard");
 	parse1_err("d?", HEX_WILDCARD, "unpaired '?' wildcard");
 	parse1_err("0??0", HEX_WILDCARD, "unpaired '?' wildcard");
-	parse1_err("?", HEX_WILDCARD, "odd number of hex digits");
-	parse1_err("???", HEX_WILDCARD, "odd number of hex digits");
-	parse1_err("? ?", HEX_WILDCARD, "odd number of hex digits");
+	parse1_err("?", HEX_WILDCARD, "unpaired '?' wildcard");
+	parse1_err("???", HEX_WILDCARD, "unpaired '?' wildcard");
+	parse1_err("? ?", HEX_WILDCARD, "unpaired '?' wildcard");
 }
 
 static void test_failure_frees_and_zeroes(void **state)
@@ -389,6 +429,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_operand),
+		cmocka_unit_test(test_error_column),
 		cmocka_unit_test(test_uppercase_and_mixed),
 		cmocka_unit_test(test_colon_separators),
 		cmocka_unit_test(test_blank_separators),

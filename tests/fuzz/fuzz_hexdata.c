@@ -79,7 +79,7 @@ static void check_one(char **ops, int n, int flags, size_t room)
 {
 	struct hexbytes hb;
 	unsigned char *bytes = malloc(room), *mask = malloc(room);
-	const char *why = NULL;
+	struct hex_error e = { NULL, -1, 0, 0 };
 	size_t len;
 	int rc, ref, wild;
 
@@ -88,13 +88,18 @@ static void check_one(char **ops, int n, int flags, size_t room)
 	ref = ref_parse(ops, n, flags & HEX_WILDCARD, bytes, mask, &len, &wild);
 	memset(&hb, 0x5a, sizeof(hb));
 	errno = 0;
-	rc = hex_parse(ops, n, flags, &hb, &why);
+	rc = hex_parse(ops, n, flags, &hb, &e);
 	if (rc != 0) {
 		CHECK(rc == -1 && ref != 0, "hex_parse refused what the "
 		      "reference took (flags %d, first operand '%s')", flags,
 		      n ? ops[0] : "");
 		CHECK(errno == EINVAL, "errno %d", errno);
-		CHECK(why != NULL && *why != '\0', "no reason given");
+		CHECK(e.why != NULL && *e.why != '\0', "no reason given");
+		CHECK(e.operand >= 0 && e.operand < n && e.column >= 1 &&
+		      e.column <= strlen(ops[e.operand]) &&
+		      (unsigned char)ops[e.operand][e.column - 1] == e.ch,
+		      "error column %zu of operand %d is not its character",
+		      e.column, e.operand);
 		CHECK(hb.bytes == NULL && hb.mask == NULL && hb.len == 0,
 		      "*out not zeroed on failure");
 		hexbytes_free(&hb);	/* safe on a zeroed struct */
