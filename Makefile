@@ -116,7 +116,7 @@ FUZZ_SAN = address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
 FUZZ_B = build-fuzz
 FUZZ_LIB_OBJS = $(LIB_SRCS:src/%.c=$(FUZZ_B)/obj/%.o)
-FUZZ_ARGV = peek poke resize hexdump patch find
+FUZZ_ARGV = peek poke resize hexdump patch find diff
 FUZZ_TARGETS = numparse hexdata vtype \
 	$(if $(wildcard include/dumpline.h),dumpline) \
 	$(FUZZ_ARGV:%=argv_%)

@@ -72,6 +72,7 @@ struct dumper {
 	unsigned hex_width;	/* xxd: hex area plus gap, in columns */
 	unsigned short *hex_col;	/* xxd: column of byte i in the hex area */
 	unsigned char *carry;	/* canonical, xxd: bytes of a partial line */
+	unsigned char *cls;	/* canonical, xxd: colour of each byte of a line */
 	size_t carried;		/* how many bytes carry holds */
 	uint64_t line_off;	/* offset of the line carry begins */
 	uint64_t col;		/* plain, c: bytes on the current line */
@@ -130,6 +131,46 @@ int dumper_feed_zeros(struct dumper *d, uint64_t n);
  * 0, or -1 with errno when the output failed.
  */
 int dumper_finish(struct dumper *d);
+
+/*
+ * Guarded dumps (mmtool diff).  Write PREFIX ('-', '+' or ' ') and then
+ * one line of the K bytes at B (1..cols) at offset OFF in D's layout,
+ * canonical or xxd, exactly as dumper_feed would lay that line out (never
+ * squeezed; no final offset line).  D was started by dumper_init with
+ * either format and is not fed otherwise.  With colour, a '-' line is
+ * red and a '+' line green, and the bytes that differ from the other
+ * side's line (OTHER_LEN bytes at OTHER, NULL when there is none; bytes
+ * past OTHER_LEN differ) are bold and bright; ' ' lines stay plain.
+ * 0, or -1 with errno when the output failed (as dumper_feed).
+ */
+int dumper_guard_line(struct dumper *d, char prefix, uint64_t off,
+		      const unsigned char *b, size_t k,
+		      const unsigned char *other, size_t other_len);
+
+/*
+ * Write PREFIX and OFF as the final offset line of hexdump -C prints it
+ * (at least 8 hex digits, more past 4 GiB), then a newline: the sizes at
+ * the end of a guarded dump.  Coloured as dumper_guard_line colours.
+ * 0, or -1 with errno.
+ */
+int dumper_guard_offset(struct dumper *d, char prefix, uint64_t off);
+
+/* When --color=WHEN asks for colour. */
+enum dump_color { DUMP_COLOR_AUTO, DUMP_COLOR_ALWAYS, DUMP_COLOR_NEVER };
+
+/*
+ * Parse --color's argument: "auto", "always", "never", or NULL (a bare
+ * --color) meaning always.  0 and *out set, or -1 with errno EINVAL.
+ */
+int dump_parse_color(const char *text, enum dump_color *out);
+
+/*
+ * Whether a dump to standard output is coloured: always, never, or for
+ * auto only when standard output is a terminal, NO_COLOR is unset or
+ * empty (no-color.org: "present and not an empty string" disables
+ * colour), and TERM is set, not empty and not "dumb" (as xxd).
+ */
+int dump_want_color(enum dump_color when);
 
 /* Release what dumper_init allocated (OUT is the caller's). */
 void dumper_free(struct dumper *d);

@@ -188,6 +188,33 @@ int mapfile_feed_zeros(mapfile_walk_fn fn, void *ctx, uint64_t n,
 		       uint64_t offset);
 
 /*
+ * Walk [OFF, OFF+LEN) of two files together, as diff compares them:
+ * FN(CTX, a, na, b, nb, offset) is called on consecutive chunks at the
+ * same OFFSET of both.  While both files have bytes there, na == nb; once
+ * one of them has ended (its size, the end of its stream, or OFF+LEN), its
+ * pointer is NULL and its count 0, and only the other goes on.  Each file
+ * is walked as mapfile_walk walks it (one window mapped at a time, or a
+ * stream read into a bounded buffer, skipping OFF bytes by reading), so
+ * memory stays flat whatever the sizes.  The two files' windows need not
+ * line up: a chunk ends where either window ends.
+ * A hole of a regular file (lseek SEEK_DATA/SEEK_HOLE, as mapfile_walk
+ * asks) is handed over as a NULL pointer with a count above 0: that many
+ * zero bytes, neither mapped nor read; a hole against a hole is two NULL
+ * pointers, which compare equal without touching either file.
+ * Each FN call runs under the guards of both mappings: if either file
+ * shrinks under its window, the walk returns -1 with errno EIO and that
+ * file's faulted set.  After the walk, a stream's stream_pos says where
+ * it ended.
+ * Returns 0 after the whole range, FN's non-zero value if it stopped the
+ * walk, or -1 with errno on an I/O or mapping error (nothing mapped then).
+ */
+typedef int (*mapfile_walk2_fn)(void *ctx, const unsigned char *a, size_t na,
+				const unsigned char *b, size_t nb,
+				uint64_t offset);
+int mapfile_walk2(struct mapfile *a, struct mapfile *b, uint64_t off,
+		  uint64_t len, mapfile_walk2_fn fn, void *ctx);
+
+/*
  * Run FN(CTX) with the current mapping guarded: if touching it raises
  * SIGBUS (the file was truncated under the mapping, or a store into a hole
  * found no space), the fault is caught, mf->faulted is set and -1 is

@@ -41,9 +41,10 @@ int cmd_resize(int argc, char **argv);
 int cmd_hexdump(int argc, char **argv);
 int cmd_patch(int argc, char **argv);
 int cmd_find(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* Each command's option table (opttab.h), defined next to its handler. */
 extern const struct cmdopts peek_options, poke_options, resize_options,
-	hexdump_options, patch_options, find_options;
+	hexdump_options, patch_options, find_options, diff_options;
 
 #endif

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dumpfmt.h"
 
@@ -90,19 +91,46 @@ static const char class_of[256 + 1] =
 	"44444444444444444444444444444444";
 
 /*
- * Switch the colour to B's class unless the run already has it.  Without
+ * The colours of a line's bytes: an escape per class, padded to SGR_SLOT.
+ * hexdump colours by byte class; a guarded dump's '-' and '+' lines by
+ * whether a byte differs from the other side's (bold and bright) or not.
+ */
+struct palette {
+	const char (*sgr)[SGR_SLOT];
+	const unsigned char *len;
+};
+
+static const struct palette class_palette = { class_sgr, class_sgr_len };
+
+/* Guarded lines: '-' same, '-' differs, '+' same, '+' differs.  Only
+ * the foreground changes, so the blanks between bytes look the same. */
+static const char guard_sgr[][SGR_SLOT] = {
+	"\033[22;31m", "\033[1;91m", "\033[22;32m", "\033[1;92m"
+};
+static const unsigned char guard_sgr_len[] = { 8, 7, 8, 7 };
+static const struct palette guard_palette = { guard_sgr, guard_sgr_len };
+
+/*
+ * Switch the colour to class C unless the run already has it.  Without
  * a branch: on random bytes the class changes every other byte, and a
  * mispredicted branch per byte would cost more than the copy.
  */
 static unsigned char *
-put_class(unsigned char *o, int *cur, unsigned char b)
+put_sgr(unsigned char *o, int *cur, const struct palette *pal, int c)
 {
-	int c = class_of[b] - '0';
 	size_t changed = (size_t)(c != *cur);
 
-	memcpy(o, class_sgr[c], SGR_SLOT);
+	memcpy(o, pal->sgr[c], SGR_SLOT);
 	*cur = c;
-	return o + (class_sgr_len[c] & (0 - changed));
+	return o + (pal->len[c] & (0 - changed));
+}
+
+/* hexdump's classes of the K bytes at B. */
+static void
+classes_of(unsigned char *cls, const unsigned char *b, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		cls[i] = (unsigned char)(class_of[b[i]] - '0');
 }
 
 /* End the run, if one is open. */
@@ -246,6 +274,14 @@ out_bytes(struct dumper *d, const void *s, size_t n)
 	return 0;
 }
 
+/* The errno of the failed output, for every call after it. */
+static int
+failed(const struct dumper *d)
+{
+	errno = d->out->err != 0 ? d->out->err : EIO;
+	return -1;
+}
+
 /* ---- canonical: hexdump -C ------------------------------------------- */
 
 /*
@@ -290,10 +326,11 @@ canon_line16(unsigned char *o, uint64_t off, const unsigned char *b)
 	return q + CANON_TAIL;
 }
 
-/* The same line with colour runs in both areas. */
+/* The same line with colour runs in both areas: byte i in colour
+ * cls[i] of PAL. */
 static unsigned char *
 canon_line_color(unsigned char *o, uint64_t off, const unsigned char *b,
-		 size_t k)
+		 size_t k, const unsigned char *cls, const struct palette *pal)
 {
 	int cur = CLASS_NONE;
 	size_t i;
@@ -305,7 +342,7 @@ canon_line_color(unsigned char *o, uint64_t off, const unsigned char *b,
 		if (i == 8)
 			*o++ = ' ';
 		if (i < k) {
-			o = put_class(o, &cur, b[i]);
+			o = put_sgr(o, &cur, pal, cls[i]);
 			PUT_PAIR(o, b[i]);
 			o += 2;
 			if (i + 1 == k)
@@ -319,7 +356,7 @@ canon_line_color(unsigned char *o, uint64_t off, const unsigned char *b,
 	*o++ = ' ';
 	*o++ = '|';
 	for (i = 0; i < k; i++) {
-		o = put_class(o, &cur, b[i]);
+		o = put_sgr(o, &cur, pal, cls[i]);
 		*o++ = (unsigned char)ascii_of[b[i]];
 	}
 	o = put_reset(o, &cur);
@@ -356,10 +393,14 @@ canon_lines(struct dumper *d, const unsigned char *p, size_t nlines)
 					starred = 1;
 				}
 			} else {
-				if (color)
+				if (color) {
+					unsigned char cls[CANON_COLS];
+
+					classes_of(cls, p, CANON_COLS);
 					o = canon_line_color(o, off, p,
-							     CANON_COLS);
-				else
+							     CANON_COLS, cls,
+							     &class_palette);
+				} else
 					o = canon_line16(o, off, p);
 				starred = 0;
 			}
@@ -392,10 +433,13 @@ canon_finish(struct dumper *d)
 		start = o = out_room(d, d->line_max, &end);
 		if (o == NULL)
 			return -1;
-		if (d->opts.color)
+		if (d->opts.color) {
+			unsigned char cls[CANON_COLS];
+
+			classes_of(cls, d->carry, d->carried);
 			o = canon_line_color(o, d->line_off, d->carry,
-					     d->carried);
-		else
+					     d->carried, cls, &class_palette);
+		} else
 			o = canon_line(o, d->line_off, d->carry, d->carried);
 		if (out_done(d, start, o) < 0)
 			return -1;
@@ -474,9 +518,11 @@ xxd_line16(unsigned char *o, uint64_t off, const unsigned char *b)
 	return hex + 58;
 }
 
+/* The same line with colour runs: byte i in colour cls[i] of PAL. */
 static unsigned char *
 xxd_line_color(const struct dumper *d, unsigned char *o, uint64_t off,
-	       const unsigned char *b, size_t k)
+	       const unsigned char *b, size_t k, const unsigned char *cls,
+	       const struct palette *pal)
 {
 	unsigned char *pad_end;
 	int cur = CLASS_NONE;
@@ -488,7 +534,7 @@ xxd_line_color(const struct dumper *d, unsigned char *o, uint64_t off,
 	for (i = 0; i < k; i++) {
 		if (i > 0 && i % d->group == 0)
 			*o++ = ' ';
-		o = put_class(o, &cur, b[i]);
+		o = put_sgr(o, &cur, pal, cls[i]);
 		PUT_PAIR(o, b[i]);
 		o += 2;
 	}
@@ -499,12 +545,21 @@ xxd_line_color(const struct dumper *d, unsigned char *o, uint64_t off,
 	while (o < pad_end)
 		*o++ = ' ';
 	for (i = 0; i < k; i++) {
-		o = put_class(o, &cur, b[i]);
+		o = put_sgr(o, &cur, pal, cls[i]);
 		*o++ = (unsigned char)ascii_of[b[i]];
 	}
 	o = put_reset(o, &cur);
 	*o++ = '\n';
 	return o;
+}
+
+/* xxd_line_color in hexdump's classes; CLS has room for cols bytes. */
+static unsigned char *
+xxd_line_classes(const struct dumper *d, unsigned char *o, uint64_t off,
+		 const unsigned char *b, size_t k, unsigned char *cls)
+{
+	classes_of(cls, b, k);
+	return xxd_line_color(d, o, off, b, k, cls, &class_palette);
 }
 
 static int
@@ -524,7 +579,8 @@ xxd_lines(struct dumper *d, const unsigned char *p, size_t nlines)
 			if (fast16)
 				o = xxd_line16(o, off, p);
 			else if (d->opts.color)
-				o = xxd_line_color(d, o, off, p, cols);
+				o = xxd_line_classes(d, o, off, p, cols,
+						     d->cls);
 			else
 				o = xxd_line(d, o, off, p, cols);
 			p += cols;
@@ -549,10 +605,93 @@ xxd_finish(struct dumper *d)
 	if (o == NULL)
 		return -1;
 	if (d->opts.color)
-		o = xxd_line_color(d, o, d->line_off, d->carry, d->carried);
+		o = xxd_line_classes(d, o, d->line_off, d->carry, d->carried,
+				     d->cls);
 	else
 		o = xxd_line(d, o, d->line_off, d->carry, d->carried);
 	return out_done(d, start, o);
+}
+
+/* ---- guarded dumps: mmtool diff ------------------------------------- */
+
+/* A guarded line's prefix, and its colour before it. */
+#define GUARD_EXTRA (1 + SGR_MAX)
+
+/* The colour that starts a '-' or '+' line (prefix and offset). */
+static const char *
+guard_side_sgr(char prefix, size_t *len)
+{
+	*len = 5;
+	return prefix == '-' ? "\033[31m" : "\033[32m";
+}
+
+int
+dumper_guard_line(struct dumper *d, char prefix, uint64_t off,
+		  const unsigned char *b, size_t k, const unsigned char *other,
+		  size_t other_len)
+{
+	unsigned char *end, *start, *o;
+	int color = d->opts.color && prefix != ' ';
+
+	if (d->failed)
+		return failed(d);
+	start = o = out_room(d, d->line_max, &end);
+	if (o == NULL)
+		return failed(d);
+	if (color) {
+		size_t slen;
+		const char *sgr = guard_side_sgr(prefix, &slen);
+		unsigned char base = prefix == '-' ? 0 : 2;
+
+		memcpy(o, sgr, slen);
+		o += slen;
+		for (size_t i = 0; i < k; i++)
+			d->cls[i] = (unsigned char)(base + (other == NULL ||
+				    i >= other_len || other[i] != b[i]));
+	}
+	*o++ = (unsigned char)prefix;
+	if (d->opts.format == DUMP_CANONICAL) {
+		if (color)
+			o = canon_line_color(o, off, b, k, d->cls,
+					     &guard_palette);
+		else if (k == CANON_COLS)
+			o = canon_line16(o, off, b);
+		else
+			o = canon_line(o, off, b, k);
+	} else if (color) {
+		o = xxd_line_color(d, o, off, b, k, d->cls, &guard_palette);
+	} else {
+		o = xxd_line(d, o, off, b, k);
+	}
+	if (out_done(d, start, o) < 0)
+		return failed(d);
+	return 0;
+}
+
+int
+dumper_guard_offset(struct dumper *d, char prefix, uint64_t off)
+{
+	unsigned char line[SGR_MAX + 1 + OFFSET_MAX + SGR_RESET_LEN + 1];
+	unsigned char *o = line;
+	int cur = CLASS_NONE;
+
+	if (d->failed)
+		return failed(d);
+	if (d->opts.color && prefix != ' ') {
+		size_t slen;
+		const char *sgr = guard_side_sgr(prefix, &slen);
+
+		memcpy(o, sgr, slen);
+		o += slen;
+		cur = 0;
+	}
+	*o++ = (unsigned char)prefix;
+	o += put_offset(o, off);
+	o = put_reset(o, &cur);
+	*o++ = '\n';
+	if (out_bytes(d, line, (size_t)(o - line)) < 0)
+		return failed(d);
+	return 0;
 }
 
 /* ---- line formats: the carry ----------------------------------------- */
@@ -664,7 +803,8 @@ feed_plain_color(struct dumper *d, const unsigned char *p, size_t n)
 		if (o == NULL)
 			return -1;
 		while (n > 0 && end - o >= PLAIN_COLOR_UNIT) {
-			o = put_class(o, &d->cur_class, *p);
+			o = put_sgr(o, &d->cur_class, &class_palette,
+				    class_of[*p] - '0');
 			PUT_PAIR(o, *p);
 			o += 2;
 			p++;
@@ -879,6 +1019,37 @@ dump_parse_format(const char *name, enum dump_format *out)
 	return -1;
 }
 
+int
+dump_parse_color(const char *text, enum dump_color *out)
+{
+	if (text == NULL || strcmp(text, "always") == 0)
+		*out = DUMP_COLOR_ALWAYS;
+	else if (strcmp(text, "auto") == 0)
+		*out = DUMP_COLOR_AUTO;
+	else if (strcmp(text, "never") == 0)
+		*out = DUMP_COLOR_NEVER;
+	else {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+dump_want_color(enum dump_color when)
+{
+	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (when != DUMP_COLOR_AUTO)
+		return when == DUMP_COLOR_ALWAYS;
+	if (no_color != NULL && no_color[0] != '\0')
+		return 0;
+	if (term == NULL || term[0] == '\0' || strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(1);
+}
+
 /*
  * What xxd 2022-01-14 does, and what we do:
  *   -c 0           the default (16, or 12 for -i); -p: one unbroken line
@@ -981,8 +1152,11 @@ dumper_init(struct dumper *d, const struct dump_opts *opts, uint64_t start,
 		break;
 	}
 	if (opts->format == DUMP_CANONICAL || opts->format == DUMP_XXD) {
+		/* Room for a guarded line's colour and prefix too. */
+		d->line_max += GUARD_EXTRA;
 		d->carry = malloc(d->cols);
-		if (d->carry == NULL)
+		d->cls = malloc(d->cols);
+		if (d->carry == NULL || d->cls == NULL)
 			goto nomem;
 	}
 	/* An outbuf smaller than one line: lines go through d->spill. */
@@ -995,14 +1169,6 @@ dumper_init(struct dumper *d, const struct dump_opts *opts, uint64_t start,
 nomem:
 	dumper_free(d);
 	errno = ENOMEM;
-	return -1;
-}
-
-/* The errno of the failed output, for every call after it. */
-static int
-failed(const struct dumper *d)
-{
-	errno = d->out->err != 0 ? d->out->err : EIO;
 	return -1;
 }
 
@@ -1120,8 +1286,10 @@ dumper_free(struct dumper *d)
 {
 	free(d->hex_col);
 	free(d->carry);
+	free(d->cls);
 	free(d->spill);
 	d->hex_col = NULL;
 	d->carry = NULL;
+	d->cls = NULL;
 	d->spill = NULL;
 }

@@ -63,11 +63,9 @@ const struct cmdopts hexdump_options = {
 	hexdump_opts, NULL
 };
 
-enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
-
 struct hexdump_args {
 	const char *format, *skip, *length, *cols, *group;
-	enum color_when color;
+	enum dump_color color;
 	int no_squeeze;
 	const char *path;	/* NULL: standard input */
 };
@@ -81,18 +79,12 @@ struct hexdump {
 	int err;		/* errno when dumper_init failed in the walk */
 };
 
-static int parse_color(const char *text, enum color_when *out)
+static int parse_color(const char *text, enum dump_color *out)
 {
-	if (text == NULL || strcmp(text, "always") == 0)
-		*out = COLOR_ALWAYS;
-	else if (strcmp(text, "auto") == 0)
-		*out = COLOR_AUTO;
-	else if (strcmp(text, "never") == 0)
-		*out = COLOR_NEVER;
-	else
-		return usage_error("hexdump", "invalid --color '%s' (auto, "
-				   "always, never)", text), -1;
-	return 0;
+	if (dump_parse_color(text, out) == 0)
+		return 0;
+	return usage_error("hexdump", "invalid --color '%s' (auto, always, "
+			   "never)", text), -1;
 }
 
 static int parse_args(int argc, char **argv, struct hexdump_args *a)
@@ -101,7 +93,7 @@ static int parse_args(int argc, char **argv, struct hexdump_args *a)
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	a->color = COLOR_AUTO;
+	a->color = DUMP_COLOR_AUTO;
 	opt_init(&op, &hexdump_options, argc, argv);
 	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
@@ -124,25 +116,6 @@ static int parse_args(int argc, char **argv, struct hexdump_args *a)
 	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0)
 		a->path = argv[optind];
 	return 0;
-}
-
-/*
- * Colour for --color=auto: standard output is a terminal, NO_COLOR is
- * unset or empty (no-color.org: "present and not an empty string"
- * disables colour), and TERM is not "dumb".
- */
-static int want_color(enum color_when when)
-{
-	const char *no_color = getenv("NO_COLOR");
-	const char *term = getenv("TERM");
-
-	if (when != COLOR_AUTO)
-		return when == COLOR_ALWAYS;
-	if (no_color != NULL && no_color[0] != '\0')
-		return 0;
-	if (term != NULL && strcmp(term, "dumb") == 0)
-		return 0;
-	return isatty(1);
 }
 
 /*
@@ -183,7 +156,7 @@ static int setup(const struct hexdump_args *a, struct dump_opts *opts)
 		opts->group = v > INT_MAX ? INT_MAX : (int)v;
 	}
 	opts->squeeze = !a->no_squeeze;
-	opts->color = want_color(a->color);
+	opts->color = dump_want_color(a->color);
 	/* xxd -i names the array after FILE as typed; stdin: bytes only. */
 	opts->name = a->path;
 	if (dump_check_opts(opts, &why) < 0) {

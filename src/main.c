@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "patch", cmd_patch, "apply an edited dump", CMD_WRITES,
 	  &patch_options },
 	{ "find", cmd_find, "search for bytes", 0, &find_options },
+	{ "diff", cmd_diff, "compare two files", 0, &diff_options },
 	{ "help", cmd_help, "show a command's options", 0, &help_options },
 };
 

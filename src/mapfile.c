@@ -727,6 +727,231 @@ int mapfile_feed_zeros(mapfile_walk_fn fn, void *ctx, uint64_t n,
 	return 0;
 }
 
+/* The file still reaches POS (a hole handed over was not cut off): 0, or
+ * -1 with errno EIO and mf->faulted set, as a fault in data would. */
+static int check_holds(struct mapfile *mf, uint64_t pos)
+{
+	struct stat st;
+
+	if (sys.fstat(mf->fd, &st) == 0 &&
+	    size_from_base(mf, st.st_size) < pos) {
+		mf->faulted = 1;
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One side of mapfile_walk2: the chunk of its file not yet handed to the
+ * callback.  A mapped file holds one window at a time; a stream one
+ * buffer, filled completely (or to its end) so that chunks stay large.
+ */
+struct walk_side {
+	struct mapfile *mf;
+	struct extents ex;	/* where the data lies (mapped files) */
+	int in_hole;		/* the chunk at p is a hole (p NULL) */
+	uint64_t pos;		/* file offset of p[0] */
+	uint64_t end;		/* end of the range in this file */
+	uint64_t skip;		/* streams: bytes still to skip by reading */
+	const unsigned char *p;
+	size_t n;		/* bytes left at p; 0: fetch the next chunk */
+	unsigned char *buf;	/* streams */
+	size_t cap;
+	int eof;		/* streams: read(2) has returned 0 */
+	int ended;
+};
+
+/* Map the next window, or read the next buffer.  0 (ended set at the
+ * end), or -1 with errno. */
+static int side_fetch(struct walk_side *s)
+{
+	struct mapfile *mf = s->mf;
+
+	if (mf->kind != MF_STREAM) {
+		size_t window = mf->window < page_size() ? (size_t)page_size()
+							 : mf->window;
+		uint64_t wend;
+
+		window -= window % page_size();
+		if (mapfile_unmap(mf) < 0)
+			return -1;
+		/* After a hole, as give_hole does: the file still holds it. */
+		if (s->in_hole && check_holds(mf, s->pos) < 0)
+			return -1;
+		s->in_hole = 0;
+		if (s->pos >= s->end) {
+			s->ended = 1;
+			return 0;
+		}
+		if (s->pos >= s->ex.data_hi &&
+		    find_data(mf, &s->ex, s->pos, s->end) < 0)
+			return -1;
+		if (s->pos < s->ex.data_lo) {
+			/* A hole: handed over unmapped, never read. */
+			uint64_t n = s->ex.data_lo - s->pos;
+
+			s->p = NULL;
+			s->n = n > HOLE_CALL_MAX ? HOLE_CALL_MAX : (size_t)n;
+			s->in_hole = 1;
+			return 0;
+		}
+		/* Windows end on window-aligned offsets, as in mapfile_walk,
+		 * or where the data does. */
+		wend = s->pos - s->pos % window + window;
+		if (wend > s->ex.data_hi)
+			wend = s->ex.data_hi;
+		if (mapfile_map(mf, s->pos, (size_t)(wend - s->pos)) < 0)
+			return -1;
+		posix_madvise(mf->map_base, mf->map_len,
+			      POSIX_MADV_SEQUENTIAL);
+		s->p = mf->data;
+		s->n = mf->data_len;
+		return 0;
+	}
+	s->n = 0;
+	while (!s->eof && s->n < s->cap && s->pos + s->n < s->end) {
+		size_t want = s->cap - s->n, got;
+
+		if (s->skip > 0 && s->skip < want)
+			want = (size_t)s->skip;
+		else if (s->skip == 0 && s->end - (s->pos + s->n) < want)
+			want = (size_t)(s->end - (s->pos + s->n));
+		if (mapfile_read(mf, s->buf + s->n, want, &got) < 0)
+			return -1;
+		if (got == 0) {
+			/* Not read again: a terminal would wait anew. */
+			s->eof = 1;
+			break;
+		}
+		if (s->skip > 0) {
+			s->skip -= got;
+			continue;
+		}
+		s->n += got;
+	}
+	s->p = s->buf;
+	if (s->n == 0)
+		s->ended = 1;
+	return 0;
+}
+
+static int side_init(struct walk_side *s, struct mapfile *mf, uint64_t off,
+		     uint64_t len)
+{
+	memset(s, 0, sizeof(*s));
+	s->mf = mf;
+	s->pos = off;
+	if (mf->kind == MF_STREAM) {
+		s->skip = off;
+		s->end = len > UINT64_MAX - off ? UINT64_MAX : off + len;
+		s->cap = mf->window && mf->window < STREAM_CHUNK ? mf->window
+								 : STREAM_CHUNK;
+		s->buf = malloc(s->cap);
+		return s->buf == NULL ? -1 : 0;
+	}
+	if (off >= mf->size)
+		s->end = off;
+	else
+		s->end = len > mf->size - off ? mf->size : off + len;
+	s->ex.holes = mf->kind == MF_REGULAR;
+	return s->end > off ? find_data(mf, &s->ex, off, s->end) : 0;
+}
+
+/* N bytes of S's chunk have been handed over. */
+static void side_advance(struct walk_side *s, size_t n)
+{
+	if (s->ended)
+		return;
+	if (s->p != NULL)
+		s->p += n;
+	s->n -= n;
+	s->pos += n;
+}
+
+/* The callback of one chunk, under the guards of both mappings. */
+struct walk2_call {
+	mapfile_walk2_fn fn;
+	void *ctx;
+	struct mapfile *inner;
+	const unsigned char *a, *b;
+	size_t na, nb;
+	uint64_t off;
+};
+
+static int call_pair(void *arg)
+{
+	struct walk2_call *c = arg;
+
+	return c->fn(c->ctx, c->a, c->na, c->b, c->nb, c->off);
+}
+
+static int call_guard_inner(void *arg)
+{
+	struct walk2_call *c = arg;
+
+	return mapfile_guard(c->inner, call_pair, c);
+}
+
+int mapfile_walk2(struct mapfile *a, struct mapfile *b, uint64_t off,
+		  uint64_t len, mapfile_walk2_fn fn, void *ctx)
+{
+	struct walk_side sa, sb;
+	struct walk2_call call;
+	int rc = 0, saved;
+
+	if (side_init(&sa, a, off, len) < 0)
+		return -1;
+	if (side_init(&sb, b, off, len) < 0) {
+		free(sa.buf);
+		return -1;
+	}
+	call.fn = fn;
+	call.ctx = ctx;
+	call.inner = b;
+	for (;;) {
+		size_t n;
+
+		if ((sa.n == 0 && !sa.ended && side_fetch(&sa) < 0) ||
+		    (sb.n == 0 && !sb.ended && side_fetch(&sb) < 0)) {
+			rc = -1;
+			break;
+		}
+		if (sa.ended && sb.ended)
+			break;
+		n = sa.ended ? sb.n : sb.ended ? sa.n :
+		    sa.n < sb.n ? sa.n : sb.n;
+		call.a = sa.ended ? NULL : sa.p;
+		call.na = sa.ended ? 0 : n;
+		call.b = sb.ended ? NULL : sb.p;
+		call.nb = sb.ended ? 0 : n;
+		call.off = sa.ended ? sb.pos : sa.pos;
+		rc = mapfile_guard(a, call_guard_inner, &call);
+		if (a->faulted || b->faulted) {
+			errno = EIO;
+			rc = -1;
+			break;
+		}
+		if (rc != 0)
+			break;
+		side_advance(&sa, n);
+		side_advance(&sb, n);
+	}
+	saved = errno;
+	if (mapfile_unmap(a) < 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (mapfile_unmap(b) < 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	free(sa.buf);
+	free(sb.buf);
+	errno = saved;
+	return rc;
+}
+
 int mapfile_close(struct mapfile *mf)
 {
 	int rc = 0, saved = 0;

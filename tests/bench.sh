@@ -10,7 +10,8 @@
 # timed.  A reference slower than SLOW seconds runs once.
 #
 # Environment: RUNS (default 5), SLOW (default 2), BENCH_DIR (where the
-# temporary directory goes; default TMPDIR or /tmp).
+# temporary directory goes; default TMPDIR or /tmp), BENCH (which benches
+# to run, default all: "hexdump pipe find patch diff").
 #
 # Later benches (find, patch) go in the marked functions near the end.
 set -u
@@ -255,6 +256,61 @@ bench_patch() {
 	rm -f "$work/p256" "$work/p256.edit"
 }
 
+# bench_diff: mmtool diff against cmp and diff of two xxd dumps.  Two
+# identical 256 MiB files (diff -q against cmp), and a copy with about 1000
+# scattered one-byte changes (diff against cmp -l; on its first 16 MiB
+# against diff <(xxd a) <(xxd b)).  The changes are made by one patch run.
+bench_diff() {
+	[ "$mm_ok" = 1 ] || return 0
+	same=$work/diff.same
+	chg=$work/diff.chg
+	cp "$big" "$same" && cp "$big" "$chg" || return 0
+	awk 'BEGIN { for (i = 0; i < 1000; i++)
+		printf "%08x: %02x\n", i * 268435 + 7, (i * 37 + 1) % 256 }' \
+		>"$work/diff.edit"
+	"$MMTOOL" patch --no-sync "$chg" "$work/diff.edit" || return 0
+	echo "== diff of 256 MiB files (identical; ~1000 one-byte changes), best of $RUNS"
+	hunks=$("$MMTOOL" diff "$big" "$chg" | grep -c '^@@')
+	lines=$(cmp -l "$big" "$chg" | awk '{ print int(($1 - 1) / 16) }' | uniq | wc -l)
+	if [ "$hunks" -eq "$lines" ] && [ "$hunks" -gt 900 ] &&
+	   "$MMTOOL" diff -q "$big" "$same"; then
+		echo "same changed lines as cmp -l: $hunks"
+	else
+		echo "DIFFERENT CHANGES from cmp -l: $hunks hunks, $lines lines"
+		mismatch=1
+	fi
+	timed mm.diffq "$MMTOOL diff -q $big $same"
+	timed ref.cmp "cmp $big $same"
+	# GNU cmp writing to /dev/null stops at the first difference, as -s:
+	# both print through a pipe.
+	timed mm.diff "$MMTOOL diff $big $chg | cat"
+	timed ref.cmpl "cmp -l $big $chg | cat"
+	dd if="$big" of="$work/diff.a16" bs=1048576 count=16 2>/dev/null
+	dd if="$chg" of="$work/diff.b16" bs=1048576 count=16 2>/dev/null
+	timed mm.diff16 "$MMTOOL diff $work/diff.a16 $work/diff.b16"
+	have bash && have xxd &&
+		timed ref.xxddiff "bash -c 'diff <(xxd $work/diff.a16) <(xxd $work/diff.b16)'"
+	diffq_rss=$(rss_of "$MMTOOL" diff -q "$big" "$same")
+	diff_rss=$(rss_of "$MMTOOL" diff "$big" "$chg")
+	rm -f "$same" "$chg" "$work/diff.a16" "$work/diff.b16" "$work/diff.edit"
+}
+
+report_diff() {
+	echo
+	echo "mmtool diff, 256 MiB (xxd diff: 16 MiB), best of $RUNS"
+	printf '%-10s %9s   %-16s %10s %9s %9s\n' command mmtool reference "ref time" ratio target
+	row "diff -q" mm.diffq ref.cmp "cmp" ">=1.5x"
+	row diff mm.diff ref.cmpl "cmp -l" ">=1x"
+	row diff-16m mm.diff16 ref.xxddiff "diff <(xxd)x2" ">=50x"
+	for w in "diff -q (identical):${diffq_rss:-}" "diff (1000 changes):${diff_rss:-}"; do
+		awk -v what="${w%%:*}" -v kib="${w#*:}" 'BEGIN {
+			if (kib == "") { printf "peak RSS of mmtool %s on 256 MiB: n/a\n", what; exit }
+			printf "peak RSS of mmtool %s on 256 MiB: %d KiB; target < 16384 KiB: %s\n",
+			       what, kib, kib < 16384 ? "ok" : "MISSED"
+		}'
+	done
+}
+
 # rss_of CMD...: the peak resident memory of CMD in KiB; empty without
 # GNU time.
 rss_of() {
@@ -285,10 +341,9 @@ report_find_patch() {
 
 # ---- run and report -------------------------------------------------------
 
-bench_hexdump
-bench_pipe
-bench_find
-bench_patch
+for b in ${BENCH:-hexdump pipe find patch diff}; do
+	"bench_$b"
+done
 rss_mid=$(peak_rss "$mid")
 rss_big=$(peak_rss "$big")
 
@@ -349,6 +404,7 @@ else
 	echo "peak RSS of mmtool hexdump: n/a (needs GNU time at /usr/bin/time)"
 fi
 report_find_patch
+report_diff
 [ "$mismatch" = 0 ] || echo "WARNING: mmtool's output differs from a reference (see above)"
 [ "$mm_ok" = 1 ] || { echo "mmtool hexdump did not run: only references timed"; exit 1; }
 exit 0

@@ -119,7 +119,7 @@ static void test_help_overview(void **state)
 		{ "help", NULL }, { "--help", NULL }, { "-h", NULL },
 	};
 	static const char *const names[] = {
-		"peek", "poke", "resize", "hexdump", "patch", "find",
+		"peek", "poke", "resize", "hexdump", "patch", "find", "diff",
 	};
 	struct run r;
 
@@ -159,6 +159,8 @@ static const char *const synopsis[] = {
 	"[-v] [--color=WHEN] [FILE | -]",
 	"mmtool patch   [--dry-run] [--grow] [--no-sync] [-v] FILE [DUMP | -]",
 	"mmtool find    [-s] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN",
+	"mmtool diff    [-q] [-f FMT] [-c COLS] [-U LINES] [-s OFFSET] "
+	"[-n LENGTH] [--color=WHEN] FILE1 FILE2",
 };
 
 /* TEXT's first line with every run of blanks made one space. */
@@ -242,6 +244,12 @@ static void test_help_find(void **state)
 {
 	(void)state;
 	check_command_help(5);
+}
+
+static void test_help_diff(void **state)
+{
+	(void)state;
+	check_command_help(6);
 }
 
 static void test_help_wins_over_bad_operands(void **state)
@@ -948,6 +956,7 @@ int main(void)
 		cmocka_unit_test(test_help_hexdump),
 		cmocka_unit_test(test_help_patch),
 		cmocka_unit_test(test_help_find),
+		cmocka_unit_test(test_help_diff),
 		cmocka_unit_test(test_help_wins_over_bad_operands),
 		cmocka_unit_test(test_dash_dash_ends_options),
 		cmocka_unit_test(test_options_stop_at_first_operand),
