@@ -25,6 +25,12 @@
  * too.  Trailing blanks, tabs and a carriage return are ignored everywhere.
  * A line may not start with a blank unless it is blank.
  *
+ * A lone OFFSET must look like the one hexdump prints: eight digits, or
+ * nine to sixteen without a leading zero.  Any other line of nothing but
+ * hex digits is bare hex, as peek -f hex and xxd -p print it (no offsets),
+ * and refused as such: taken for a final offset line it would write
+ * nothing and look like success.
+ *
  * The parser is pure: no allocation, no I/O, no global state; any byte
  * string is safe input (it is a fuzzing target).
  */
@@ -66,5 +72,37 @@ struct dumpline {
  */
 int dumpline_parse(const char *line, size_t n, unsigned char *out,
 		   struct dumpline *dl, const char **why);
+
+/*
+ * The order of a dump's lines.  Every reader of dumps (patch, hexdump -r)
+ * passes each parsed line through dumpseq_next, so that all refuse the
+ * same input:
+ *   - a data line or a lone offset that goes back before the end of the
+ *     bytes above it (or before a lone offset above it);
+ *   - a "*" with no data line above it to repeat;
+ *   - a lone offset with no data or "*" line above it: what a dump ends
+ *     with, never what it starts with, so a first line like "7f454c46"
+ *     (peek's four bytes) is bare hex, not a dump of nothing.  (hexdump -C
+ *     -s past the end prints just the size: that dump of no bytes is
+ *     refused too.)
+ * Blank lines are skipped over.
+ */
+struct dumpseq {
+	uint64_t end;		/* where the lines above end */
+	enum dumpline_kind last;	/* the last line not blank; BLANK
+					 * before the first */
+};
+
+/* Start checking a dump.  Cannot fail. */
+void dumpseq_init(struct dumpseq *sq);
+
+/*
+ * Take DL, just parsed by dumpline_parse, as the next line of the dump.
+ * Success: 0, sq advanced.  Failure: -1 with errno EINVAL, MSG (SIZE
+ * bytes, NUL-terminated; 120 is enough) saying what is wrong, without the
+ * line's name and number, and sq unchanged.
+ */
+int dumpseq_next(struct dumpseq *sq, const struct dumpline *dl, char *msg,
+		 size_t size);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dumpline.h"
@@ -150,6 +151,25 @@ static int parse_canonical(const unsigned char *s, size_t i, size_t n,
 	return 0;
 }
 
+/*
+ * Is S[0..N) a line of nothing but hex digits that no dump prints alone?
+ * hexdump prints its final offset with "%08llx": eight digits, more only
+ * from 2^32 on, so never a leading zero then; and at most 2^63-1.
+ */
+static int is_bare_hex(const unsigned char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && hex_value(s[k]) >= 0)
+		k++;
+	if (!rest_is_blank(s, k, n))
+		return 0;
+	if (k == 8)
+		return 0;
+	return k < 8 || k > 16 || s[0] == '0' ||
+	       (k == 16 && hex_value(s[0]) > 7);
+}
+
 int dumpline_parse(const char *line, size_t n, unsigned char *out,
 		   struct dumpline *dl, const char **why)
 {
@@ -174,6 +194,9 @@ int dumpline_parse(const char *line, size_t n, unsigned char *out,
 	if (hex_value(s[0]) < 0)
 		return fail(dl, 0, "not a dump line (no hexadecimal offset)",
 			    why);
+	if (is_bare_hex(s, n))
+		return fail(dl, 0, "bare hex digits with no offset, as peek "
+			    "and xxd -p print them: not a dump line", why);
 	for (; i < n && (d = hex_value(s[i])) >= 0; i++) {
 		if (off > (DUMPLINE_LIMIT - (uint64_t)d) / 16)
 			return fail(dl, i, "offset larger than 2^63-1", why);
@@ -202,5 +225,54 @@ int dumpline_parse(const char *line, size_t n, unsigned char *out,
 	if (dl->len > DUMPLINE_LIMIT - off)
 		return fail(dl, 0, "bytes pass offset 2^63-1", why);
 	dl->kind = DUMPLINE_DATA;
+	return 0;
+}
+
+void dumpseq_init(struct dumpseq *sq)
+{
+	sq->end = 0;
+	sq->last = DUMPLINE_BLANK;
+}
+
+int dumpseq_next(struct dumpseq *sq, const struct dumpline *dl, char *msg,
+		 size_t size)
+{
+	const char *what = NULL;
+
+	switch (dl->kind) {
+	case DUMPLINE_BLANK:
+		return 0;
+	case DUMPLINE_STAR:
+		if (sq->last != DUMPLINE_DATA)
+			what = "'*' with no dump line above it to repeat";
+		break;
+	case DUMPLINE_END:
+		if (sq->last != DUMPLINE_DATA && sq->last != DUMPLINE_STAR)
+			what = "an offset alone with no dump line above it: "
+			       "bare hex (as peek prints), or a dump of no "
+			       "bytes";
+		/* FALLTHROUGH */
+	case DUMPLINE_DATA:
+		if (what == NULL && dl->offset < sq->end) {
+			snprintf(msg, size, "%soffset 0x%llx goes back before "
+				 "the end of the bytes above (0x%llx)",
+				 dl->kind == DUMPLINE_END ? "final " : "",
+				 (unsigned long long)dl->offset,
+				 (unsigned long long)sq->end);
+			errno = EINVAL;
+			return -1;
+		}
+		break;
+	}
+	if (what != NULL) {
+		snprintf(msg, size, "%s", what);
+		errno = EINVAL;
+		return -1;
+	}
+	if (dl->kind == DUMPLINE_DATA)
+		sq->end = dl->offset + dl->len;
+	else if (dl->kind == DUMPLINE_END)
+		sq->end = dl->offset;
+	sq->last = dl->kind;
 	return 0;
 }

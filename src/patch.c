@@ -135,7 +135,7 @@ struct patch {
 	unsigned long line;	/* lines read so far */
 	char *carry;		/* a line cut by the end of a chunk */
 	size_t ncarry, carry_cap;
-	uint64_t prev_end;	/* end of the last data line's bytes */
+	struct dumpseq seq;	/* the order of the lines read so far */
 
 	/* The first line past the end without --grow (0: none yet).  The
 	 * rest of the dump is still parsed, so that a malformed line later
@@ -492,6 +492,7 @@ static int take_line(struct patch *pt, const char *s, size_t n)
 {
 	struct dumpline dl;
 	const char *why = "";
+	char msg[160];
 	unsigned char *b;
 	uint64_t end;
 
@@ -512,17 +513,13 @@ static int take_line(struct patch *pt, const char *s, size_t n)
 		     pt->line, why, dl.column);
 		return 1;
 	}
-	if (dl.kind != DUMPLINE_DATA)
-		return 0;
-	if (dl.offset < pt->prev_end) {
-		diag("patch", "%s:%lu: offset 0x%llx goes back before the end "
-		     "of the bytes above (0x%llx)", pt->dump_name, pt->line,
-		     (unsigned long long)dl.offset,
-		     (unsigned long long)pt->prev_end);
+	if (dumpseq_next(&pt->seq, &dl, msg, sizeof(msg)) < 0) {
+		diag("patch", "%s:%lu: %s", pt->dump_name, pt->line, msg);
 		return 1;
 	}
+	if (dl.kind != DUMPLINE_DATA)
+		return 0;
 	end = dl.offset + dl.len;
-	pt->prev_end = end;
 	if (end > pt->old_size) {
 		if (!pt->a.grow || pt->mf.kind != MF_REGULAR) {
 			if (pt->outside_line == 0) {
@@ -877,6 +874,7 @@ int cmd_patch(int argc, char **argv)
 
 	memset(&pt, 0, sizeof(pt));
 	pt.mf.fd = -1;
+	dumpseq_init(&pt.seq);
 	rc = parse_args(argc, argv, &pt.a);
 	if (rc == -2)
 		return opt_help(&patch_options);

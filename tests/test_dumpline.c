@@ -296,7 +296,151 @@ static void test_garbage(void **state)
 	bad("Hello", "not a dump line", 1);
 	bad("# comment", "not a dump line", 1);
 	bad("de ad be ef", "expected ':' or two blanks", 3);
-	bad("48656c6c6f2c20776f726c64203031323334353637", "offset larger", 0);
+	/* An xxd -p line: bare hex, not an offset too large (issue 8,
+	 * item 13). */
+	bad("48656c6c6f2c20776f726c64203031323334353637", "bare hex digits",
+	    1);
+}
+
+/*
+ * A line of nothing but hex digits is a final offset line only when it
+ * looks like the one hexdump prints ("%08llx": eight digits, more only
+ * without a leading zero).  Anything else is what peek -f hex or xxd -p
+ * print (issue 8, item 13: "7f45" was taken for the offset 0x7f45 and
+ * patch said "0 bytes changed").
+ */
+static void test_bare_hex_lines(void **state)
+{
+	(void)state;
+	bad("7f45", "bare hex digits with no offset, as peek and xxd -p "
+	    "print them", 1);
+	bad("7f45 ", "bare hex digits", 1);
+	bad("0", "bare hex digits", 1);
+	bad("ab", "bare hex digits", 1);
+	bad("0000002", "bare hex digits", 1);
+	bad("000000024", "bare hex digits", 1);
+	bad("0000000000000024", "bare hex digits", 1);
+	bad("8000000000000000", "bare hex digits", 1);
+	bad("7f454c460201010000000000000000000300", "bare hex digits", 1);
+	/* What hexdump prints stays a final offset line. */
+	nodata_ok("00000024", DUMPLINE_END, 0x24);
+	nodata_ok("7f454c46\r", DUMPLINE_END, 0x7f454c46);
+	nodata_ok("123456789", DUMPLINE_END, 0x123456789ull);
+	nodata_ok("7fffffffffffffff", DUMPLINE_END, 0x7fffffffffffffffull);
+	/* Hex digits with an offset separator are not bare. */
+	data_ok("7f45: 4c46", DUMPLINE_XXD, 0x7f45, "\x4c\x46", 2);
+}
+
+/* Feed LINES (C strings, NULL-terminated) through parse and dumpseq; the
+ * line numbered BAD (1-based; 0: none) must be refused with MSG. */
+static void sequence(const char *const *lines, size_t bad_line,
+		     const char *msg)
+{
+	unsigned char out[4096];
+	struct dumpseq sq;
+	size_t i;
+
+	dumpseq_init(&sq);
+	for (i = 0; lines[i] != NULL; i++) {
+		struct dumpline dl;
+		const char *why = NULL;
+		char text[160];
+
+		if (dumpline_parse(lines[i], strlen(lines[i]), out, &dl,
+				   &why) != 0)
+			fail_msg("line %zu '%s': %s", i + 1, lines[i], why);
+		memset(text, 'x', sizeof(text));
+		errno = 0;
+		if (dumpseq_next(&sq, &dl, text, sizeof(text)) == 0) {
+			if (i + 1 == bad_line)
+				fail_msg("line %zu '%s' was taken", i + 1,
+					 lines[i]);
+			continue;
+		}
+		if (i + 1 != bad_line)
+			fail_msg("line %zu '%s' refused: %s", i + 1, lines[i],
+				 text);
+		assert_int_equal(errno, EINVAL);
+		if (strstr(text, msg) == NULL)
+			fail_msg("line %zu: got '%s', want '%s'", i + 1, text,
+				 msg);
+		return;
+	}
+	if (bad_line != 0)
+		fail_msg("line %zu never refused", bad_line);
+}
+
+/*
+ * The order of the lines: forward only, a '*' repeats a line above, and
+ * a lone offset ends bytes above it (issue 8, item 13: a lone offset in
+ * the middle of a dump that went back was not checked, and one with
+ * nothing above it, "7f454c46" from peek, made patch say "0 bytes
+ * changed").
+ */
+static void test_line_order(void **state)
+{
+	static const char *const ok[] = {
+		"00000000  41 42 43 44 45 46 47 48  41 42 43 44 45 46 47 48"
+		"  |ABCDEFGHABCDEFGH|",
+		"*", "", "00000040: 4142", "00000042", "",
+		"00000100  41", "00000101", NULL
+	};
+	static const char *const star_first[] = { "*", "00000010", NULL };
+	static const char *const end_first[] = { "7f454c46", NULL };
+	static const char *const end_first16[] = { "7f454c4602010100", NULL };
+	static const char *const end_after_blank[] = { "", "  ", "00000024",
+						       NULL };
+	static const char *const end_end[] = { "00000000: 41", "00000001",
+					       "7f454c46", NULL };
+	static const char *const end_back[] = { "00000010  41 42",
+						"00000004", "00000020  43",
+						NULL };
+	static const char *const data_back[] = { "00000010  41 42",
+						 "00000008: 43", NULL };
+	static const char *const after_end[] = { "00000010  41 42",
+						 "00000030", "00000020  43",
+						 NULL };
+	static const char *const same[] = { "00000010: 41", "00000011: 42",
+					    "00000012", NULL };
+
+	(void)state;
+	sequence(ok, 0, NULL);
+	sequence(same, 0, NULL);
+	sequence(star_first, 1, "'*' with no dump line above it to repeat");
+	sequence(end_first, 1, "an offset alone with no dump line above it: "
+		 "bare hex (as peek prints), or a dump of no bytes");
+	sequence(end_first16, 1, "an offset alone with no dump line");
+	sequence(end_after_blank, 3, "an offset alone with no dump line");
+	sequence(end_end, 3, "an offset alone with no dump line");
+	sequence(end_back, 2, "final offset 0x4 goes back before the end of "
+		 "the bytes above (0x12)");
+	sequence(data_back, 2, "offset 0x8 goes back before the end of the "
+		 "bytes above (0x12)");
+	sequence(after_end, 3, "offset 0x20 goes back before the end of the "
+		 "bytes above (0x30)");
+}
+
+/* A refused line leaves the state as it was, and the message fits. */
+static void test_sequence_refusal_keeps_state(void **state)
+{
+	unsigned char out[64];
+	struct dumpline dl;
+	struct dumpseq sq;
+	char small[16];
+
+	(void)state;
+	dumpseq_init(&sq);
+	assert_int_equal(dumpline_parse("00000010: 4142", 14, out, &dl, NULL),
+			 0);
+	assert_int_equal(dumpseq_next(&sq, &dl, small, sizeof(small)), 0);
+	assert_int_equal(dumpline_parse("00000000: 41", 12, out, &dl, NULL),
+			 0);
+	assert_int_equal(dumpseq_next(&sq, &dl, small, sizeof(small)), -1);
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	assert_true(sq.end == 0x12);
+	assert_int_equal(sq.last, DUMPLINE_DATA);
+	assert_int_equal(dumpline_parse("00000012", 8, out, &dl, NULL), 0);
+	assert_int_equal(dumpseq_next(&sq, &dl, small, sizeof(small)), 0);
 }
 
 static void test_nul_bytes(void **state)
@@ -446,6 +590,9 @@ int main(void)
 		cmocka_unit_test(test_bad_offset),
 		cmocka_unit_test(test_no_bytes),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_bare_hex_lines),
+		cmocka_unit_test(test_line_order),
+		cmocka_unit_test(test_sequence_refusal_keeps_state),
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_xxd_layouts_round_trip),
 		cmocka_unit_test(test_random_lines_are_safe),

@@ -628,6 +628,80 @@ static void test_lines_going_back(void **state)
 	malformed(10, "00000010: 4142", "offset 0x10 goes back");
 }
 
+/*
+ * Input that is not a dump is refused, naming the line and what it looks
+ * like, with FILE untouched and nothing on stdout (issue 8, item 13:
+ * `peek /bin/ls 0 2 | patch -v copy` said "0 bytes changed", exit 0; an
+ * xxd -p dump said "offset larger than 2^63-1"; a lone offset in the
+ * middle of a dump that went back was taken).
+ */
+static void not_a_dump(const char *text, const char *const *opts,
+		       const char *want)
+{
+	const char *file = tmp_path("notdump.bin");
+	const char *argv[8];
+	struct snapshot snap;
+	struct run r;
+	size_t n = 0;
+
+	write_file(file, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 36);
+	age_file(file);
+	snapshot_take(&snap, file);
+	argv[n++] = "patch";
+	while (opts != NULL && *opts != NULL)
+		argv[n++] = *opts++;
+	argv[n++] = file;
+	argv[n] = NULL;
+	run_mmtool(&r, text, strlen(text), argv);
+	assert_refused(&r, 2);
+	if (strncmp(r.err, want, strlen(want)) != 0)
+		fail_msg("stderr [%s], want [%s...]", r.err, want);
+	run_free(&r);
+	snapshot_assert_same(&snap, file);
+	snapshot_free(&snap);
+}
+
+static void test_not_a_dump_refused(void **state)
+{
+	static const char *const verbose[] = { "-v", NULL };
+	static const char *const dry[] = { "--dry-run", NULL };
+	struct run r;
+	char *plain;
+
+	(void)state;
+	/* What peek prints: two bytes, four bytes (a plausible offset),
+	 * and eight. */
+	not_a_dump("7f45\n", verbose, "mmtool: patch: standard input:1: bare "
+		   "hex digits with no offset, as peek and xxd -p print them");
+	not_a_dump("7f454c46\n", verbose, "mmtool: patch: standard input:1: "
+		   "an offset alone with no dump line above it: bare hex (as "
+		   "peek prints), or a dump of no bytes");
+	not_a_dump("7f454c4602010100\n", NULL,
+		   "mmtool: patch: standard input:1: an offset alone");
+	/* An xxd -p dump, made by mmtool and by xxd -c 4 (lines of eight
+	 * digits). */
+	run_args(&r, "hexdump", "-f", "plain", "-n", "100", mmtool_path(),
+		 NULL);
+	assert_int_equal(r.status, 0);
+	plain = strdup(r.out);
+	assert_non_null(plain);
+	run_free(&r);
+	not_a_dump(plain, dry, "mmtool: patch: standard input:1: bare hex "
+		   "digits with no offset");
+	free(plain);
+	not_a_dump("7f454c46\n02010100\n00000000\n", dry,
+		   "mmtool: patch: standard input:1: an offset alone");
+	/* A lone offset in the middle of a dump that goes back. */
+	not_a_dump("00000010  41 42  |AB|\n00000004\n00000020  43  |C|\n",
+		   NULL, "mmtool: patch: standard input:2: final offset 0x4 "
+		   "goes back before the end of the bytes above (0x12)");
+	not_a_dump("00000010: 4142  AB\n00000020\n00000018: 43  C\n", NULL,
+		   "mmtool: patch: standard input:3: offset 0x18 goes back "
+		   "before the end of the bytes above (0x20)");
+	not_a_dump("*\n00000000: 41\n", NULL,
+		   "mmtool: patch: standard input:1: '*' with no dump line");
+}
+
 /* Deep in a dump read through 4 KiB windows and a 4 KiB pipe buffer
  * (lines cut by the reader's windows): the line number is still exact. */
 static void test_malformed_deep_small_windows(void **state)
@@ -1513,6 +1587,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_last_line),
 		cmocka_unit_test(test_malformed_bad_offset),
 		cmocka_unit_test(test_lines_going_back),
+		cmocka_unit_test(test_not_a_dump_refused),
 		cmocka_unit_test(test_malformed_deep_small_windows),
 		cmocka_unit_test(test_malformed_stdin_names_it),
 		cmocka_unit_test(test_stdin_dash_and_default),

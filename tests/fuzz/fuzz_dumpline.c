@@ -10,7 +10,9 @@
  *    formatter behind hexdump), canonical or xxd with any -c/-g layout, at
  *    a start offset the header picks; parsing those lines back and
  *    replaying them (a '*' repeats the line before it up to the next
- *    offset) must give exactly the input bytes.
+ *    offset) must give exactly the input bytes, and every line must pass
+ *    dumpseq_next (the order patch and hexdump -r check), but for the
+ *    lone offset of a dump of no bytes, which dumpseq refuses on purpose.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -122,6 +124,8 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	uint64_t start, next, prev_off = 0;
 	size_t prev_len = 0, pos, end;
 	int starred = 0, lines = 0;
+	struct dumpseq sq;
+	char msg[160];
 
 	if (size < 3)
 		return;
@@ -157,6 +161,7 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	line_bytes = malloc(dump_len / 2 + 1);
 	if (got == NULL || line_bytes == NULL)
 		abort();
+	dumpseq_init(&sq);
 	next = start;	/* where the replayed bytes have got to */
 	for (pos = 0; pos < dump_len; pos = end + 1) {
 		struct dumpline dl;
@@ -170,6 +175,13 @@ static void check_round_trip(const uint8_t *data, size_t size)
 				     line_bytes, &dl, &why) == 0,
 		      "line %d of the dump does not parse: %s: '%.*s'", lines,
 		      why, (int)(end - pos), dump_text + pos);
+		if (size == 0)
+			CHECK(dl.kind == DUMPLINE_END && dumpseq_next(&sq, &dl,
+			      msg, sizeof(msg)) == -1, "a dump of no bytes");
+		else
+			CHECK(dumpseq_next(&sq, &dl, msg, sizeof(msg)) == 0,
+			      "line %d of the dump is out of order: %s", lines,
+			      msg);
 		if (dl.kind == DUMPLINE_STAR) {
 			CHECK(opts.squeeze && prev_len > 0, "unexpected '*'");
 			starred = 1;
