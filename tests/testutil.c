@@ -28,6 +28,25 @@ const char *mmtool_path(void)
 	return p && *p ? p : "./mmtool";
 }
 
+int mmtool_emulated(void)
+{
+	const char *e = getenv("MMTOOL_EMULATOR");
+
+	return e != NULL && *e != '\0';
+}
+
+int mmtool_big_endian(void)
+{
+	const char *e = getenv("MMTOOL_TARGET_ENDIAN");
+	const unsigned one = 1;
+
+	if (e != NULL && strcmp(e, "big") == 0)
+		return 1;
+	if (e != NULL && strcmp(e, "little") == 0)
+		return 0;
+	return *(const unsigned char *)&one == 0;
+}
+
 const char *tests_dir(void)
 {
 	const char *p = getenv("MMTOOL_TESTS");

@@ -86,4 +86,25 @@ const char *tests_dir(void);
 /* 1 if PROG is found in PATH. */
 int have_program(const char *prog);
 
+/*
+ * 1 when mmtool runs under a user-mode emulator (make check-s390x sets
+ * MMTOOL_EMULATOR): qemu-user raises no SIGBUS for a page past the end of
+ * a mapping, and strace would trace qemu's system calls, not mmtool's.
+ */
+int mmtool_emulated(void);
+
+/* 1 if the mmtool under test runs on a big-endian host (MMTOOL_TARGET_ENDIAN
+ * "big"; "little", or unset: the test's own byte order decides). */
+int mmtool_big_endian(void);
+
+/* Skip the calling test, with a line saying why, when mmtool is emulated. */
+#define SKIP_IF_EMULATED(why)                                           \
+	do {                                                            \
+		if (mmtool_emulated()) {                                \
+			print_message("skipped under %s: %s\n",        \
+				      getenv("MMTOOL_EMULATOR"), why);  \
+			skip();                                         \
+		}                                                       \
+	} while (0)
+
 #endif
