@@ -309,6 +309,7 @@ static void test_hexdump_truncated_under_slow_reader(void **state)
 	const char *f = tmp_path("slow-hexdump");
 	const char *argv[] = { "mmtool", "hexdump", f, NULL };
 
+	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
 	(void)state;
 	make_random_file(f, 8u << 20, 1);
 	truncate_under_slow_reader(f, argv, 65536);
@@ -319,6 +320,7 @@ static void test_find_truncated_under_slow_reader(void **state)
 	const char *f = tmp_path("slow-find");
 	const char *argv[] = { "mmtool", "find", f, "00", NULL };
 
+	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
 	(void)state;
 	make_sparse_file(f, 4 << 20);	/* 4 Mi matches, 30 MB of lines */
 	truncate_under_slow_reader(f, argv, 65536);
@@ -330,6 +332,7 @@ static void test_peek_truncated_under_slow_reader(void **state)
 	const char *argv[] = { "mmtool", "peek", "-t", "u8", f, "0", "4M",
 			       NULL };
 
+	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
 	(void)state;
 	make_random_file(f, 4u << 20, 2);
 	truncate_under_slow_reader(f, argv, 65536);
@@ -352,6 +355,7 @@ static void test_poke_store_into_truncated_mapping(void **state)
 	unsigned done = 0, refused = 0;
 	int faulted = 0;
 
+	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
 	(void)state;
 	make_random_file(in, 16u << 20, 3);
 	for (long ms = 0; ms < 60 && !faulted; ms++) {
@@ -605,6 +609,7 @@ static void test_full_fs_patch_into_hole(void **state)
 	struct small_fs *fs = small_fs(state);
 	const char *argv[] = { "mmtool", "patch", fs->sparse, fs->dump, NULL };
 
+	SKIP_IF_EMULATED("no SIGBUS for a page that cannot be had");
 	/* "No space left on device" or "no space left on device": the
 	 * fallocate failing, or reading the hole failing first. */
 	refused_on_small_fs(fs, argv, "o space left on device");
@@ -661,6 +666,7 @@ static void test_full_fs_read_hole(void **state)
 	const char *expect[] = { "mmtool", "poke", "--expect", "00",
 				 fs->sparse, "2M", "01", NULL };
 
+	SKIP_IF_EMULATED("no SIGBUS for a page that cannot be had");
 	read_on_small_fs(fs, peek, 0, "00000000\n");
 	read_on_small_fs(fs, find, 1, "");
 	read_on_small_fs(fs, find0, 0, "4194302\n4194303\n");
@@ -1205,12 +1211,14 @@ static void race_resize_loop(int raw)
 
 static void test_race_mmtool_resize_loop(void **state)
 {
+	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
 	(void)state;
 	race_resize_loop(0);
 }
 
 static void test_race_raw_truncate_loop(void **state)
 {
+	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
 	(void)state;
 	race_resize_loop(1);
 }
