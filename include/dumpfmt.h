@@ -49,14 +49,35 @@ enum dump_format { DUMP_CANONICAL, DUMP_XXD, DUMP_PLAIN, DUMP_C };
 #define DUMP_XXD_COLS_MAX 256u
 #define DUMP_COLS_MAX 0x7fffffffu
 
+/*
+ * xxd's options.  Each is byte for byte what xxd 9.0 prints with it, where
+ * xxd prints something sane; none applies to canonical.  Where xxd breaks,
+ * the dumper does the sane thing instead (dumpfmt.c says what, case by
+ * case, at dump_check_opts).
+ */
 struct dump_opts {
 	enum dump_format format;
 	unsigned cols;		/* 0: the format's default; DUMP_COLS_NONE */
 	int group;		/* -1: the format's default; xxd only */
 	int squeeze;		/* canonical: 1 to squeeze repeated lines */
 	int color;		/* 1: colour bytes by class (not the reference) */
-	const char *name;	/* DUMP_C: FILE as given; NULL for stdin */
+	const char *name;	/* DUMP_C: FILE as given (or --name); NULL:
+				 * bytes only (stdin) */
+	int upper;		/* -u: uppercase hex digits (xxd, plain, c) */
+	int little_endian;	/* -e: xxd, each group's bytes last first
+				 * (default group 4) */
+	int bits;		/* -b: xxd, 8 binary digits a byte (default
+				 * cols 6, group 1) */
+	int decimal;		/* -d: xxd, offsets in decimal */
+	uint64_t display_offset;	/* -o: xxd, added to each offset shown;
+				 * at most DUMP_OFFSET_MAX */
+	int autoskip;		/* -a: xxd, a run of zero lines becomes "*" */
+	int capitalize;		/* -C: c, the names in uppercase */
 };
+
+/* Largest -o, and largest file offset: 2^63-1 each, so that their sum
+ * fits in 64 bits (xxd's unsigned long wraps). */
+#define DUMP_OFFSET_MAX 0x7fffffffffffffffull
 
 /* State of one dump; the fields are the formatter's own. */
 struct dumper {
@@ -71,6 +92,11 @@ struct dumper {
 	unsigned group;		/* xxd: bytes per group, 1..cols */
 	unsigned hex_width;	/* xxd: hex area plus gap, in columns */
 	unsigned short *hex_col;	/* xxd: column of byte i in the hex area */
+	const char *pairs;	/* xxd, plain, c: the digit pairs (-u) */
+	char *bits_of;		/* xxd -b: 8 digits for each byte, else NULL */
+	char c_sep[10];		/* c: ", 0x" then ",\n  0x" (-u: 0X) */
+	unsigned zrun;		/* xxd -a: zero lines in a row (saturating) */
+	uint64_t zrun_off;	/* xxd -a: offset of the run's first line */
 	unsigned char *carry;	/* canonical, xxd: bytes of a partial line */
 	unsigned char *cls;	/* canonical, xxd: colour of each byte of a line */
 	size_t carried;		/* how many bytes carry holds */

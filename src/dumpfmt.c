@@ -35,6 +35,25 @@ static const char hex_pairs[2 * 256 + 1] =
 	"e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
 	"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
+/* The same in uppercase, for -u (xxd, plain, c). */
+static const char hex_pairs_upper[2 * 256 + 1] =
+	"000102030405060708090A0B0C0D0E0F"
+	"101112131415161718191A1B1C1D1E1F"
+	"202122232425262728292A2B2C2D2E2F"
+	"303132333435363738393A3B3C3D3E3F"
+	"404142434445464748494A4B4C4D4E4F"
+	"505152535455565758595A5B5C5D5E5F"
+	"606162636465666768696A6B6C6D6E6F"
+	"707172737475767778797A7B7C7D7E7F"
+	"808182838485868788898A8B8C8D8E8F"
+	"909192939495969798999A9B9C9D9E9F"
+	"A0A1A2A3A4A5A6A7A8A9AAABACADAEAF"
+	"B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+	"C0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"
+	"D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+	"E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEF"
+	"F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
+
 /*
  * The ASCII column: 0x20..0x7e as themselves, '.' for the rest.  Both
  * references agree on this in the C and UTF-8 locales (hexdump asks
@@ -51,9 +70,13 @@ static const char ascii_of[256 + 1] =
 	"................................";
 
 #define PUT_PAIR(dst, b) memcpy((dst), hex_pairs + 2 * (unsigned)(b), 2)
+/* The same from the dumper's digit table (lowercase or, for -u, upper). */
+#define PUT_PAIR_T(pairs, dst, b) \
+	memcpy((dst), (pairs) + 2 * (unsigned)(b), 2)
 
-/* The longest offset: 16 hex digits. */
+/* The longest offset: 16 hex digits; in decimal (xxd -d), 20. */
 #define OFFSET_MAX 16
+#define DEC_OFFSET_MAX 20
 
 /* canonical: the line after the offset, "  hh hh ... |ascii|\n" */
 #define CANON_COLS 16
@@ -458,9 +481,68 @@ canon_finish(struct dumper *d)
 /* ---- xxd ------------------------------------------------------------- */
 
 /*
+ * What differs between the xxd layouts is held in the dumper as tables,
+ * set up once by dumper_init, so that one line loop serves them all:
+ *   d->pairs      the digit pairs, lowercase or uppercase (-u)
+ *   d->bits_of    -b: the eight '0'/'1' characters of each byte, else NULL
+ *   d->hex_col    the column of byte i in the hex area: digit_width * x +
+ *                 x / group, where x is i, or for -e the mirror of i in
+ *                 its group (a group's last byte first)
+ *   d->hex_width  the hex area and the two blanks before the ASCII column
+ * and the offset goes through put_xxd_offset (-d, -o).
+ */
+
+/* Zeros for the lines that -a prints from memory rather than from input. */
+static const unsigned char zero_line[DUMP_XXD_COLS_MAX];
+
+/* V in decimal with at least 8 digits, as "%08lu"; returns how many. */
+static size_t
+put_decimal8(unsigned char *dst, uint64_t v)
+{
+	unsigned char tmp[DEC_OFFSET_MAX];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (unsigned char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n < 8)
+		tmp[n++] = '0';
+	for (i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/*
+ * The offset shown for file offset OFF: plus -o, in hex or (-d) decimal.
+ * Both addends are at most 2^63-1 (dump_check_opts), so the sum does not
+ * wrap, where xxd's unsigned long does.
+ */
+static inline size_t
+put_xxd_offset(const struct dumper *d, unsigned char *dst, uint64_t off)
+{
+	off += d->opts.display_offset;
+	if (d->opts.decimal)
+		return put_decimal8(dst, off);
+	return put_offset(dst, off);
+}
+
+/* The screen slot of byte I (and, being its own inverse, the byte of
+ * slot I): I itself, or for -e its mirror within its group. */
+static inline size_t
+xxd_slot(const struct dumper *d, size_t i)
+{
+	size_t g = d->group;
+
+	if (!d->opts.little_endian)
+		return i;
+	return i - i % g + (g - 1 - i % g);
+}
+
+/*
  * One line of K (1..cols) bytes: "OFFSET: " then the hex area, where byte
- * i sits at column 2i + i/group (a blank between groups), padded to
- * hex_width, then the ASCII column of K characters.
+ * i sits at column hex_col[i], padded to hex_width, then the ASCII column
+ * of K characters.
  */
 static inline unsigned char *
 xxd_line(const struct dumper *d, unsigned char *o, uint64_t off,
@@ -469,13 +551,18 @@ xxd_line(const struct dumper *d, unsigned char *o, uint64_t off,
 	unsigned char *hex, *ascii;
 	size_t i;
 
-	o += put_offset(o, off);
+	o += put_xxd_offset(d, o, off);
 	o[0] = ':';
 	o[1] = ' ';
 	hex = o + 2;
 	memset(hex, ' ', d->hex_width);
-	for (i = 0; i < k; i++)
-		PUT_PAIR(hex + d->hex_col[i], b[i]);
+	if (d->bits_of != NULL) {
+		for (i = 0; i < k; i++)
+			memcpy(hex + d->hex_col[i], d->bits_of + 8 * b[i], 8);
+	} else {
+		for (i = 0; i < k; i++)
+			PUT_PAIR_T(d->pairs, hex + d->hex_col[i], b[i]);
+	}
 	ascii = hex + d->hex_width;
 	for (i = 0; i < k; i++)
 		ascii[i] = (unsigned char)ascii_of[b[i]];
@@ -484,9 +571,9 @@ xxd_line(const struct dumper *d, unsigned char *o, uint64_t off,
 }
 
 /* Group J of two bytes: four digits at column 5J. */
-#define XXD_GROUP2(hex, b, j) do { \
-	PUT_PAIR((hex) + 5 * (j), (b)[2 * (j)]); \
-	PUT_PAIR((hex) + 5 * (j) + 2, (b)[2 * (j) + 1]); \
+#define XXD_GROUP2(pairs, hex, b, j) do { \
+	PUT_PAIR_T(pairs, (hex) + 5 * (j), (b)[2 * (j)]); \
+	PUT_PAIR_T(pairs, (hex) + 5 * (j) + 2, (b)[2 * (j) + 1]); \
 } while (0)
 
 /*
@@ -495,58 +582,77 @@ xxd_line(const struct dumper *d, unsigned char *o, uint64_t off,
  * under half the time of the general loop.
  */
 static inline unsigned char *
-xxd_line16(unsigned char *o, uint64_t off, const unsigned char *b)
+xxd_line16(const struct dumper *d, unsigned char *o, uint64_t off,
+	   const unsigned char *b)
 {
+	const char *pairs = d->pairs;
 	unsigned char *hex;
 
-	o += put_offset(o, off);
+	o += put_xxd_offset(d, o, off);
 	o[0] = ':';
 	o[1] = ' ';
 	hex = o + 2;
 	memset(hex, ' ', 41);
-	XXD_GROUP2(hex, b, 0);
-	XXD_GROUP2(hex, b, 1);
-	XXD_GROUP2(hex, b, 2);
-	XXD_GROUP2(hex, b, 3);
-	XXD_GROUP2(hex, b, 4);
-	XXD_GROUP2(hex, b, 5);
-	XXD_GROUP2(hex, b, 6);
-	XXD_GROUP2(hex, b, 7);
+	XXD_GROUP2(pairs, hex, b, 0);
+	XXD_GROUP2(pairs, hex, b, 1);
+	XXD_GROUP2(pairs, hex, b, 2);
+	XXD_GROUP2(pairs, hex, b, 3);
+	XXD_GROUP2(pairs, hex, b, 4);
+	XXD_GROUP2(pairs, hex, b, 5);
+	XXD_GROUP2(pairs, hex, b, 6);
+	XXD_GROUP2(pairs, hex, b, 7);
 	put_ascii8(hex + 41, b);
 	put_ascii8(hex + 49, b + 8);
 	hex[57] = '\n';
 	return hex + 58;
 }
 
-/* The same line with colour runs: byte i in colour cls[i] of PAL. */
+/*
+ * The same line with colour runs, byte i in colour cls[i] of PAL, walked
+ * in screen order (for -e a group's bytes appear last first; the slots of
+ * a partial group that hold no byte are blanks).
+ */
 static unsigned char *
 xxd_line_color(const struct dumper *d, unsigned char *o, uint64_t off,
 	       const unsigned char *b, size_t k, const unsigned char *cls,
 	       const struct palette *pal)
 {
+	size_t g = d->group, dw = d->bits_of != NULL ? 8 : 2;
+	size_t x, slots = k, shown = 0;
 	unsigned char *pad_end;
 	int cur = CLASS_NONE;
-	size_t i, shown;
 
-	o += put_offset(o, off);
+	if (d->opts.little_endian)
+		slots = (k + g - 1) / g * g;
+	o += put_xxd_offset(d, o, off);
 	*o++ = ':';
 	*o++ = ' ';
-	for (i = 0; i < k; i++) {
-		if (i > 0 && i % d->group == 0)
+	for (x = 0; x < slots; x++) {
+		size_t i = xxd_slot(d, x);
+
+		if (x > 0 && x % g == 0) {
 			*o++ = ' ';
-		o = put_sgr(o, &cur, pal, cls[i]);
-		PUT_PAIR(o, b[i]);
-		o += 2;
+			shown++;
+		}
+		if (i >= k) {
+			memset(o, ' ', dw);
+		} else {
+			o = put_sgr(o, &cur, pal, cls[i]);
+			if (dw == 8)
+				memcpy(o, d->bits_of + 8 * b[i], 8);
+			else
+				PUT_PAIR_T(d->pairs, o, b[i]);
+		}
+		o += dw;
+		shown += dw;
 	}
 	o = put_reset(o, &cur);
-	/* Visible columns so far: 2k digits and a blank per group passed. */
-	shown = 2 * k + (k - 1) / d->group;
 	pad_end = o + (d->hex_width - shown);
 	while (o < pad_end)
 		*o++ = ' ';
-	for (i = 0; i < k; i++) {
-		o = put_sgr(o, &cur, pal, cls[i]);
-		*o++ = (unsigned char)ascii_of[b[i]];
+	for (x = 0; x < k; x++) {
+		o = put_sgr(o, &cur, pal, cls[x]);
+		*o++ = (unsigned char)ascii_of[b[x]];
 	}
 	o = put_reset(o, &cur);
 	*o++ = '\n';
@@ -562,27 +668,96 @@ xxd_line_classes(const struct dumper *d, unsigned char *o, uint64_t off,
 	return xxd_line_color(d, o, off, b, k, cls, &class_palette);
 }
 
+/* One line in whichever form the dump takes (d->cls is scratch). */
+static inline unsigned char *
+xxd_any_line(struct dumper *d, unsigned char *o, uint64_t off,
+	     const unsigned char *b, size_t k)
+{
+	if (d->opts.color)
+		return xxd_line_classes(d, o, off, b, k, d->cls);
+	return xxd_line(d, o, off, b, k);
+}
+
+/* 1 if the N bytes at P are all zero. */
+static int
+all_zero(const unsigned char *p, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+/*
+ * -a, as xxd does it: the first line of a run of zero lines is printed
+ * when it comes; the rest wait.  When a line with a non-zero byte (or the
+ * partial last line, whatever it holds) ends the run, a run of 2 prints
+ * its second line, a longer one a "*".  When the dump ends on the run
+ * instead, its last line is printed too, so that the size shows: a run of
+ * 3 prints all three, a longer one "*" and its last line.  d->zrun counts
+ * the run, saturating at ZRUN_LONG (xxd's int wraps after 2^31 lines and
+ * prints again); d->zrun_off is its first line's offset.
+ */
+#define ZRUN_LONG 4u
+
+static unsigned char *
+xxd_end_zero_run(struct dumper *d, unsigned char *o, uint64_t next_off,
+		 int at_end)
+{
+	uint64_t second = d->zrun_off + d->cols;
+
+	if (d->zrun == 2 || (at_end && d->zrun == 3))
+		o = xxd_any_line(d, o, second, zero_line, d->cols);
+	if (at_end && d->zrun == 3) {
+		o = xxd_any_line(d, o, second + d->cols, zero_line, d->cols);
+	} else if (d->zrun >= 3) {
+		*o++ = '*';
+		*o++ = '\n';
+		if (at_end)
+			o = xxd_any_line(d, o, next_off - d->cols, zero_line,
+					 d->cols);
+	}
+	d->zrun = 0;
+	return o;
+}
+
 static int
 xxd_lines(struct dumper *d, const unsigned char *p, size_t nlines)
 {
-	size_t cols = d->cols;
-	int fast16 = cols == 16 && d->group == 2 && !d->opts.color;
+	size_t cols = d->cols, room = d->line_max;
+	int fast16 = cols == 16 && d->group == 2 && !d->opts.color &&
+		     d->bits_of == NULL && !d->opts.little_endian;
+	int autoskip = d->opts.autoskip;
 	uint64_t off = d->line_off;
 
 	while (nlines > 0) {
 		unsigned char *end, *start, *o;
 
-		start = o = out_room(d, d->line_max, &end);
+		start = o = out_room(d, room, &end);
 		if (o == NULL)
 			return -1;
-		while (nlines > 0 && (size_t)(end - o) >= d->line_max) {
+		while (nlines > 0 && (size_t)(end - o) >= room) {
+			if (autoskip && all_zero(p, cols)) {
+				if (d->zrun == 0)
+					d->zrun_off = off;
+				if (d->zrun < ZRUN_LONG)
+					d->zrun++;
+				if (d->zrun > 1)
+					goto next;
+			} else if (d->zrun > 0) {
+				o = xxd_end_zero_run(d, o, off, 0);
+			}
 			if (fast16)
-				o = xxd_line16(o, off, p);
-			else if (d->opts.color)
-				o = xxd_line_classes(d, o, off, p, cols,
-						     d->cls);
+				o = xxd_line16(d, o, off, p);
 			else
-				o = xxd_line(d, o, off, p, cols);
+				o = xxd_any_line(d, o, off, p, cols);
+next:
 			p += cols;
 			off += cols;
 			nlines--;
@@ -599,16 +774,15 @@ xxd_finish(struct dumper *d)
 {
 	unsigned char *end, *start, *o;
 
-	if (d->carried == 0)
+	if (d->carried == 0 && d->zrun == 0)
 		return 0;
 	start = o = out_room(d, d->line_max, &end);
 	if (o == NULL)
 		return -1;
-	if (d->opts.color)
-		o = xxd_line_classes(d, o, d->line_off, d->carry, d->carried,
-				     d->cls);
-	else
-		o = xxd_line(d, o, d->line_off, d->carry, d->carried);
+	if (d->zrun > 0)
+		o = xxd_end_zero_run(d, o, d->line_off, d->carried == 0);
+	if (d->carried > 0)
+		o = xxd_any_line(d, o, d->line_off, d->carry, d->carried);
 	return out_done(d, start, o);
 }
 
@@ -747,6 +921,7 @@ feed_lines(struct dumper *d, const unsigned char *p, size_t n)
 static int
 feed_plain(struct dumper *d, const unsigned char *p, size_t n)
 {
+	const char *pairs = d->pairs;
 	uint64_t cols = d->cols, col = d->col;
 	int unbroken = d->cols == DUMP_COLS_NONE;
 
@@ -765,13 +940,13 @@ feed_plain(struct dumper *d, const unsigned char *p, size_t n)
 				seg = fit;
 			/* Four at a time: gcc neither unrolls nor vectorises. */
 			for (i = 0; i + 4 <= seg; i += 4) {
-				PUT_PAIR(o + 2 * i, p[i]);
-				PUT_PAIR(o + 2 * i + 2, p[i + 1]);
-				PUT_PAIR(o + 2 * i + 4, p[i + 2]);
-				PUT_PAIR(o + 2 * i + 6, p[i + 3]);
+				PUT_PAIR_T(pairs, o + 2 * i, p[i]);
+				PUT_PAIR_T(pairs, o + 2 * i + 2, p[i + 1]);
+				PUT_PAIR_T(pairs, o + 2 * i + 4, p[i + 2]);
+				PUT_PAIR_T(pairs, o + 2 * i + 6, p[i + 3]);
 			}
 			for (; i < seg; i++)
-				PUT_PAIR(o + 2 * i, p[i]);
+				PUT_PAIR_T(pairs, o + 2 * i, p[i]);
 			o += 2 * seg;
 			p += seg;
 			n -= seg;
@@ -794,6 +969,7 @@ feed_plain(struct dumper *d, const unsigned char *p, size_t n)
 static int
 feed_plain_color(struct dumper *d, const unsigned char *p, size_t n)
 {
+	const char *pairs = d->pairs;
 	int unbroken = d->cols == DUMP_COLS_NONE;
 
 	while (n > 0) {
@@ -805,7 +981,7 @@ feed_plain_color(struct dumper *d, const unsigned char *p, size_t n)
 		while (n > 0 && end - o >= PLAIN_COLOR_UNIT) {
 			o = put_sgr(o, &d->cur_class, &class_palette,
 				    class_of[*p] - '0');
-			PUT_PAIR(o, *p);
+			PUT_PAIR_T(pairs, o, *p);
 			o += 2;
 			p++;
 			n--;
@@ -837,13 +1013,14 @@ plain_finish(struct dumper *d)
 /* ---- c: xxd -i ------------------------------------------------------- */
 
 /*
- * The variable name xxd derives from FILE as given: "__" before a leading
- * digit, every byte but an ASCII letter or digit turned into '_' (xxd runs
- * in the C locale, so each byte of a UTF-8 character becomes one '_').
- * Written to DST (room for strlen(name) + 2 bytes); returns the length.
+ * The variable name xxd derives from FILE as given (or from --name):
+ * "__" before a leading digit, every byte but an ASCII letter or digit
+ * turned into '_' (xxd runs in the C locale, so each byte of a UTF-8
+ * character becomes one '_'), letters in uppercase with -C.  Written to
+ * DST (room for strlen(name) + 2 bytes); returns the length.
  */
 static size_t
-put_c_name(unsigned char *dst, const char *name)
+put_c_name(unsigned char *dst, const char *name, int capitalize)
 {
 	const unsigned char *s = (const unsigned char *)name;
 	size_t n = 0;
@@ -853,10 +1030,16 @@ put_c_name(unsigned char *dst, const char *name)
 		dst[n++] = '_';
 	}
 	for (; *s != '\0'; s++) {
-		int alnum = (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z')
+		int lower = *s >= 'a' && *s <= 'z';
+		int alnum = lower || (*s >= '0' && *s <= '9')
 			    || (*s >= 'A' && *s <= 'Z');
 
-		dst[n++] = alnum ? *s : '_';
+		if (!alnum)
+			dst[n++] = '_';
+		else if (lower && capitalize)
+			dst[n++] = (unsigned char)(*s - 'a' + 'A');
+		else
+			dst[n++] = *s;
 	}
 	return n;
 }
@@ -880,7 +1063,7 @@ put_c_decl(struct dumper *d, const char *prefix, const char *suffix,
 	}
 	memcpy(line, prefix, plen);
 	o = line + plen;
-	o += put_c_name(o, d->opts.name);
+	o += put_c_name(o, d->opts.name, d->opts.capitalize);
 	memcpy(o, suffix, slen);
 	o += slen;
 	if (tail_len > 0)
@@ -902,14 +1085,16 @@ c_begin(struct dumper *d)
 
 /*
  * "  0xhh" for the first byte, ",\n  0xhh" for the first of a line,
- * ", 0xhh" for the others.  d->col counts the bytes on the current line;
- * it is 0 only before the first byte.
+ * ", 0xhh" for the others (-u: "0XHH").  d->col counts the bytes on the
+ * current line; it is 0 only before the first byte.  The separators are
+ * in d->c_sep: ", 0x" and then ",\n  0x" (from which "  0x" is the tail).
  */
 #define C_UNIT 8
 
 static int
 feed_c(struct dumper *d, const unsigned char *p, size_t n)
 {
+	const char *pairs = d->pairs, *sep = d->c_sep, *first = d->c_sep + 4;
 	uint64_t cols = d->cols, col = d->col;
 
 	if (!d->began && c_begin(d) < 0)
@@ -925,13 +1110,13 @@ feed_c(struct dumper *d, const unsigned char *p, size_t n)
 
 			if (col == 0 || col == cols) {
 				if (col == 0) {
-					memcpy(o, "  0x", 4);
+					memcpy(o, first + 2, 4);
 					o += 4;
 				} else {
-					memcpy(o, ",\n  0x", 6);
+					memcpy(o, first, 6);
 					o += 6;
 				}
-				PUT_PAIR(o, *p);
+				PUT_PAIR_T(pairs, o, *p);
 				o += 2;
 				p++;
 				n--;
@@ -946,19 +1131,19 @@ feed_c(struct dumper *d, const unsigned char *p, size_t n)
 				seg = fit;
 			/* Four at a time, as in feed_plain. */
 			for (i = 0; i + 4 <= seg; i += 4) {
-				memcpy(o, ", 0x", 4);
-				PUT_PAIR(o + 4, p[i]);
-				memcpy(o + 6, ", 0x", 4);
-				PUT_PAIR(o + 10, p[i + 1]);
-				memcpy(o + 12, ", 0x", 4);
-				PUT_PAIR(o + 16, p[i + 2]);
-				memcpy(o + 18, ", 0x", 4);
-				PUT_PAIR(o + 22, p[i + 3]);
+				memcpy(o, sep, 4);
+				PUT_PAIR_T(pairs, o + 4, p[i]);
+				memcpy(o + 6, sep, 4);
+				PUT_PAIR_T(pairs, o + 10, p[i + 1]);
+				memcpy(o + 12, sep, 4);
+				PUT_PAIR_T(pairs, o + 16, p[i + 2]);
+				memcpy(o + 18, sep, 4);
+				PUT_PAIR_T(pairs, o + 22, p[i + 3]);
 				o += 24;
 			}
 			for (; i < seg; i++) {
-				memcpy(o, ", 0x", 4);
-				PUT_PAIR(o + 4, p[i]);
+				memcpy(o, sep, 4);
+				PUT_PAIR_T(pairs, o + 4, p[i]);
 				o += 6;
 			}
 			p += seg;
@@ -989,7 +1174,8 @@ c_finish(struct dumper *d)
 	o += put_decimal(o, d->total);
 	*o++ = ';';
 	*o++ = '\n';
-	return put_c_decl(d, "unsigned int ", "_len = ", tail,
+	return put_c_decl(d, "unsigned int ",
+			  d->opts.capitalize ? "_LEN = " : "_len = ", tail,
 			  (size_t)(o - tail));
 }
 
@@ -1052,14 +1238,31 @@ dump_want_color(enum dump_color when)
 
 /*
  * What xxd 2022-01-14 does, and what we do:
- *   -c 0           the default (16, or 12 for -i); -p: one unbroken line
- *                  (DUMP_COLS_NONE here, since 0 means the default)
+ *   -c 0           the default (16, -b 6, or 12 for -i); -p: one unbroken
+ *                  line (DUMP_COLS_NONE here, since 0 means the default)
  *   -c 300         xxd: "invalid number of columns (max. 256)"; -p and -i
  *                  take any int, so plain and c take up to INT_MAX
  *   -g 0, -g > -c  one group per line
- *   -g 3, -c 7     any group size, not only powers of 2 (only -e wants those)
+ *   -g 3, -c 7     any group size, not only powers of 2
  *   -g -1          xxd quietly takes the default; we reject a negative group
  *   -g with -p/-i  ignored by xxd, and here
+ *   -e -g 3        xxd: "must be a power of 2"; here any group, its bytes
+ *                  last first (for a power of 2 that is xxd's layout)
+ *   -e, -c not a multiple of the group
+ *                  xxd writes the last, partial group over the ASCII
+ *                  column (and with a group of cols that is not a power
+ *                  of 2, such as -e -c 3, scrambles the bytes); here the
+ *                  partial group is right-aligned in a whole group's room
+ *                  and the ASCII column moves right to make that room
+ *   -e -b, -p -b   xxd takes the last of -e, -b, -p, -i; here -e and -b
+ *                  apply to xxd only and exclude each other
+ *   -d, -o, -a with -p/-i, -n and -C without -i
+ *                  ignored by xxd, and here
+ *   -d past 2^63   xxd prints a signed long (a minus sign); the offsets
+ *                  shown here are file offset plus -o, both at most
+ *                  2^63-1, so their sum never wraps, in hex or decimal
+ *   -a             xxd counts the zero lines in an int, which wraps after
+ *                  2^31 of them; here the count saturates
  */
 int
 dump_check_opts(const struct dump_opts *opts, const char **why)
@@ -1068,10 +1271,28 @@ dump_check_opts(const struct dump_opts *opts, const char **why)
 		*why = "the group size must not be negative";
 		return -1;
 	}
+	if (opts->display_offset > DUMP_OFFSET_MAX) {
+		*why = "the display offset is larger than 2^63-1";
+		return -1;
+	}
+	if (opts->little_endian && opts->bits) {
+		*why = "-e and -b exclude each other";
+		return -1;
+	}
+	if (opts->format != DUMP_XXD && (opts->little_endian || opts->bits)) {
+		*why = "-e and -b apply to the xxd format only";
+		return -1;
+	}
 	switch (opts->format) {
 	case DUMP_CANONICAL:
 		if (opts->cols != 0 || opts->group != -1) {
 			*why = "-c and -g do not apply to the canonical format";
+			return -1;
+		}
+		if (opts->upper || opts->decimal || opts->display_offset ||
+		    opts->autoskip || opts->capitalize) {
+			*why = "xxd's options do not apply to the canonical "
+			       "format";
 			return -1;
 		}
 		return 0;
@@ -1096,12 +1317,60 @@ dump_check_opts(const struct dump_opts *opts, const char **why)
 	return -1;
 }
 
+/*
+ * The xxd layout's tables (see "xxd" above).  Each group takes
+ * digit_width * group columns and a blank; -e right-aligns a partial
+ * group in a whole group's room, so its hex area spans whole groups.
+ */
+static int
+xxd_init(struct dumper *d)
+{
+	const struct dump_opts *o = &d->opts;
+	size_t dw = o->bits ? 8 : 2, cols, g, i;
+
+	d->cols = o->cols != 0 ? o->cols : o->bits ? 6 : 16;
+	d->group = o->group >= 0 ? (unsigned)o->group
+		   : o->bits ? 1 : o->little_endian ? 4 : 2;
+	if (d->group == 0 || d->group > d->cols)
+		d->group = d->cols;
+	cols = d->cols;
+	g = d->group;
+	/* Digits, a blank between groups, and two before the ASCII. */
+	if (o->little_endian)
+		d->hex_width = (unsigned)((2 * g + 1) * ((cols + g - 1) / g)
+					  + 1);
+	else
+		d->hex_width = (unsigned)(dw * cols + (cols - 1) / g + 2);
+	d->hex_col = malloc(cols * sizeof(d->hex_col[0]));
+	if (d->hex_col == NULL)
+		return -1;
+	for (i = 0; i < cols; i++) {
+		size_t x = xxd_slot(d, i);
+
+		d->hex_col[i] = (unsigned short)(dw * x + x / g);
+	}
+	if (o->bits) {
+		d->bits_of = malloc(256 * 8);
+		if (d->bits_of == NULL)
+			return -1;
+		for (i = 0; i < 256 * 8; i++)
+			d->bits_of[i] = (char)('0' + (i / 8 >> (7 - i % 8) & 1));
+	}
+	d->line_max = DEC_OFFSET_MAX + 2 + d->hex_width + cols + 1;
+	if (o->color)
+		d->line_max += 2 * cols * SGR_MAX + 2 * SGR_RESET_LEN;
+	/* -a: one step of the line loop may print a line held back by the
+	 * run, a "*" and the line itself. */
+	if (o->autoskip)
+		d->line_max = 2 * d->line_max + 2;
+	return 0;
+}
+
 int
 dumper_init(struct dumper *d, const struct dump_opts *opts, uint64_t start,
 	    struct outbuf *out)
 {
 	const char *why;
-	size_t i;
 
 	memset(d, 0, sizeof(*d));
 	if (dump_check_opts(opts, &why) < 0) {
@@ -1114,6 +1383,8 @@ dumper_init(struct dumper *d, const struct dump_opts *opts, uint64_t start,
 	d->start = start;
 	d->line_off = start;
 	d->cur_class = CLASS_NONE;
+	d->pairs = opts->upper ? hex_pairs_upper : hex_pairs;
+	memcpy(d->c_sep, opts->upper ? ", 0X,\n  0X" : ", 0x,\n  0x", 10);
 
 	switch (opts->format) {
 	case DUMP_CANONICAL:
@@ -1124,21 +1395,8 @@ dumper_init(struct dumper *d, const struct dump_opts *opts, uint64_t start,
 				       + 2 * SGR_RESET_LEN;
 		break;
 	case DUMP_XXD:
-		d->cols = opts->cols != 0 ? opts->cols : 16;
-		d->group = opts->group < 0 ? 2 : (unsigned)opts->group;
-		if (d->group == 0 || d->group > d->cols)
-			d->group = d->cols;
-		/* Digits, a blank between groups, and two before the ASCII. */
-		d->hex_width = 2 * d->cols + (d->cols - 1) / d->group + 2;
-		d->hex_col = malloc(d->cols * sizeof(d->hex_col[0]));
-		if (d->hex_col == NULL)
+		if (xxd_init(d) < 0)
 			goto nomem;
-		for (i = 0; i < d->cols; i++)
-			d->hex_col[i] = (unsigned short)(2 * i + i / d->group);
-		d->line_max = OFFSET_MAX + 2 + d->hex_width + d->cols + 1;
-		if (opts->color)
-			d->line_max += 2 * d->cols * SGR_MAX
-				       + 2 * SGR_RESET_LEN;
 		break;
 	case DUMP_PLAIN:
 		d->cols = opts->cols != 0 ? opts->cols : 30;
@@ -1285,10 +1543,12 @@ void
 dumper_free(struct dumper *d)
 {
 	free(d->hex_col);
+	free(d->bits_of);
 	free(d->carry);
 	free(d->cls);
 	free(d->spill);
 	d->hex_col = NULL;
+	d->bits_of = NULL;
 	d->carry = NULL;
 	d->cls = NULL;
 	d->spill = NULL;

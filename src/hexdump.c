@@ -28,7 +28,7 @@ static const char *const format_words[] = {
 
 static const char *const color_words[] = { "auto", "always", "never", NULL };
 
-enum { OPT_COLOR = OPT_LONG };
+enum { OPT_COLOR = OPT_LONG, OPT_NAME };
 
 static const struct opt hexdump_opts[] = {
 	{ 'f', "format", OPT_ARG, "FMT",
@@ -44,6 +44,22 @@ static const struct opt hexdump_opts[] = {
 	  "plain -c 0: one unbroken line)", NULL, 0 },
 	{ 'g', "group", OPT_ARG, "BYTES",
 	  "bytes per group, as xxd -g (xxd only)", NULL, 0 },
+	{ 'u', "upper", OPT_NOARG, NULL,
+	  "uppercase hex digits, as xxd -u (xxd, plain, c)", NULL, 0 },
+	{ 'e', "little-endian", OPT_NOARG, NULL,
+	  "little-endian groups, as xxd -e (xxd only)", NULL, 0 },
+	{ 'b', "bits", OPT_NOARG, NULL,
+	  "bits instead of hex, as xxd -b (xxd only)", NULL, 0 },
+	{ 'd', "decimal", OPT_NOARG, NULL,
+	  "offsets in decimal, as xxd -d (xxd only)", NULL, 0 },
+	{ 'o', "display-offset", OPT_ARG, "OFF",
+	  "add OFF to the offsets shown, as xxd -o", NULL, 0 },
+	{ 'a', "autoskip", OPT_NOARG, NULL,
+	  "a run of zero lines becomes '*', as xxd -a", NULL, 0 },
+	{ OPT_NAME, "name", OPT_ARG, "NAME",
+	  "the variable name of -f c, as xxd -n", NULL, 0 },
+	{ 'C', "capitalize", OPT_NOARG, NULL,
+	  "uppercase variable names of -f c, as xxd -C", NULL, 0 },
 	{ 'v', "no-squeeze", OPT_NOARG, NULL,
 	  "print repeated lines (canonical)", NULL, 0 },
 	{ OPT_COLOR, "color", OPT_OPTARG, "WHEN",
@@ -56,7 +72,8 @@ static const struct opt hexdump_opts[] = {
 const struct cmdopts hexdump_options = {
 	"hexdump",
 	"usage: mmtool hexdump [-f FMT] [-s OFFSET] [-n LENGTH] [-c COLS] "
-	"[-g BYTES] [-v] [--color=WHEN] [FILE | -]\n"
+	"[-g BYTES] [-u] [-e | -b] [-d] [-o OFF] [-a] [--name NAME] [-C] "
+	"[-v] [--color=WHEN] [FILE | -]\n"
 	"\n"
 	"Dump FILE, or standard input if FILE is - or absent.\n"
 	"\n",
@@ -65,8 +82,11 @@ const struct cmdopts hexdump_options = {
 
 struct hexdump_args {
 	const char *format, *skip, *length, *cols, *group;
+	const char *display;	/* -o */
+	const char *name;	/* --name */
 	enum dump_color color;
 	int no_squeeze;
+	int upper, little_endian, bits, decimal, autoskip, capitalize;
 	const char *path;	/* NULL: standard input */
 };
 
@@ -102,6 +122,14 @@ static int parse_args(int argc, char **argv, struct hexdump_args *a)
 		case 'n': a->length = op.arg; break;
 		case 'c': a->cols = op.arg; break;
 		case 'g': a->group = op.arg; break;
+		case 'u': a->upper = 1; break;
+		case 'e': a->little_endian = 1; break;
+		case 'b': a->bits = 1; break;
+		case 'd': a->decimal = 1; break;
+		case 'o': a->display = op.arg; break;
+		case 'a': a->autoskip = 1; break;
+		case OPT_NAME: a->name = op.arg; break;
+		case 'C': a->capitalize = 1; break;
 		case 'v': a->no_squeeze = 1; break;
 		case OPT_COLOR:
 			if (parse_color(op.arg, &a->color) < 0)
@@ -116,6 +144,26 @@ static int parse_args(int argc, char **argv, struct hexdump_args *a)
 	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0)
 		a->path = argv[optind];
 	return 0;
+}
+
+/* The first xxd option given, by name, for a message; NULL if none. */
+static const char *xxd_option(const struct hexdump_args *a)
+{
+	const struct {
+		int given;
+		const char *name;
+	} opts[] = {
+		{ a->upper, "-u" }, { a->little_endian, "-e" },
+		{ a->bits, "-b" }, { a->decimal, "-d" },
+		{ a->display != NULL, "-o" }, { a->autoskip, "-a" },
+		{ a->name != NULL, "--name" }, { a->capitalize, "-C" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].given)
+			return opts[i].name;
+	return NULL;
 }
 
 /*
@@ -139,6 +187,25 @@ static int setup(const struct hexdump_args *a, struct dump_opts *opts)
 	if (opts->format == DUMP_CANONICAL && (a->cols || a->group))
 		return usage_error("hexdump", "-c and -g do not apply to the "
 				   "canonical format"), -1;
+	if (opts->format == DUMP_CANONICAL && xxd_option(a) != NULL)
+		return usage_error("hexdump", "%s does not apply to the "
+				   "canonical format", xxd_option(a)), -1;
+	if (a->little_endian && a->bits)
+		return usage_error("hexdump", "-e and -b exclude each "
+				   "other"), -1;
+	if (opts->format != DUMP_XXD && (a->little_endian || a->bits))
+		return usage_error("hexdump", "%s applies to -f xxd only",
+				   a->bits ? "-b" : "-e"), -1;
+	if (a->display != NULL &&
+	    arg_count("hexdump", "display offset", a->display,
+		      &opts->display_offset) < 0)
+		return -1;
+	opts->upper = a->upper;
+	opts->little_endian = a->little_endian;
+	opts->bits = a->bits;
+	opts->decimal = a->decimal;
+	opts->autoskip = a->autoskip;
+	opts->capitalize = a->capitalize;
 	if (a->cols != NULL) {
 		if (arg_count("hexdump", "number of columns", a->cols, &v) < 0)
 			return -1;
@@ -157,8 +224,9 @@ static int setup(const struct hexdump_args *a, struct dump_opts *opts)
 	}
 	opts->squeeze = !a->no_squeeze;
 	opts->color = dump_want_color(a->color);
-	/* xxd -i names the array after FILE as typed; stdin: bytes only. */
-	opts->name = a->path;
+	/* xxd -i names the array after FILE as typed, or -n NAME (also for
+	 * stdin); stdin without a name: bytes only. */
+	opts->name = a->name != NULL ? a->name : a->path;
 	if (dump_check_opts(opts, &why) < 0) {
 		if (a->cols != NULL)
 			return usage_error("hexdump", "-c %s: %s", a->cols,

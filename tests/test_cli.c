@@ -156,7 +156,8 @@ static const char *const synopsis[] = {
 	"[--no-sync] [-v] FILE OFFSET [DATA...]",
 	"mmtool resize  [-c] [--shrink] [-a] [-v] FILE SIZE",
 	"mmtool hexdump [-f FMT] [-s OFFSET] [-n LENGTH] [-c COLS] [-g BYTES] "
-	"[-v] [--color=WHEN] [FILE | -]",
+	"[-u] [-e | -b] [-d] [-o OFF] [-a] [--name NAME] [-C] [-v] "
+	"[--color=WHEN] [FILE | -]",
 	"mmtool patch   [--dry-run] [--grow] [--no-sync] [-v] FILE [DUMP | -]",
 	"mmtool find    [-s] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN",
 	"mmtool diff    [-q] [-f FMT] [-c COLS] [-U LINES] [-s OFFSET] "

@@ -451,7 +451,7 @@ ref_c(struct bytes *b, const unsigned char *p, size_t n, unsigned cols,
 /* ---- golden cases ------------------------------------------------------ */
 
 struct golden_case {
-	char id[64], input[32], format[16], cols[16], name[64];
+	char id[64], input[32], format[48], cols[16], name[64];
 	char command[160];
 	unsigned long long hole, skip;
 	long long count;
@@ -490,6 +490,39 @@ slurp(const char *path, size_t *len)
 	return b.p;
 }
 
+/*
+ * FORMAT[+OPT...]: the format, then xxd's options, each a letter (u e b d
+ * a C) or o=OFFSET.
+ */
+static void
+golden_format(const char *spec, struct dump_opts *o)
+{
+	char buf[64], *opt, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	opt = strtok_r(buf, "+", &save);
+	assert_non_null(opt);
+	assert_int_equal(dump_parse_format(opt, &o->format), 0);
+	while ((opt = strtok_r(NULL, "+", &save)) != NULL) {
+		if (strncmp(opt, "o=", 2) == 0)
+			o->display_offset = strtoull(opt + 2, NULL, 0);
+		else if (strcmp(opt, "u") == 0)
+			o->upper = 1;
+		else if (strcmp(opt, "e") == 0)
+			o->little_endian = 1;
+		else if (strcmp(opt, "b") == 0)
+			o->bits = 1;
+		else if (strcmp(opt, "d") == 0)
+			o->decimal = 1;
+		else if (strcmp(opt, "a") == 0)
+			o->autoskip = 1;
+		else if (strcmp(opt, "C") == 0)
+			o->capitalize = 1;
+		else
+			fail_msg("unknown golden option '%s' in %s", opt, spec);
+	}
+}
+
 static void
 test_golden(void **state)
 {
@@ -503,7 +536,7 @@ test_golden(void **state)
 	FILE *f;
 
 	memset(&o, 0, sizeof(o));
-	assert_int_equal(dump_parse_format(gc->format, &o.format), 0);
+	golden_format(gc->format, &o);
 	o.cols = strcmp(gc->cols, "none") == 0 ? DUMP_COLS_NONE
 		 : (unsigned)strtoul(gc->cols, NULL, 10);
 	o.group = gc->group;
@@ -588,7 +621,7 @@ load_cases(struct golden_case **out)
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		memset(&gc, 0, sizeof(gc));
-		if (sscanf(line, "%63s %31s %llu %llu %31s %15s %15s %d %d %63s %n",
+		if (sscanf(line, "%63s %31s %llu %llu %31s %47s %15s %d %d %63s %n",
 			   gc.id, gc.input, &gc.hole, &gc.skip, gc.command,
 			   gc.format, gc.cols, &gc.group, &gc.squeeze,
 			   gc.name, &used) != 10) {
