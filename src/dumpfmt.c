@@ -1500,6 +1500,29 @@ canon_feed_zeros(struct dumper *d, uint64_t n)
 	return feed_zero_block(d, n - skip);
 }
 
+/*
+ * xxd with -a: once ZRUN_LONG whole lines of zeros have been formatted,
+ * the run is long ("*" is due), and every further line of zeros prints
+ * nothing and changes nothing but the offset: those are counted, not
+ * formatted.  So a hole of any size costs a few lines.
+ */
+static int
+xxd_feed_zeros(struct dumper *d, uint64_t n)
+{
+	uint64_t cols = d->cols, k = (cols - d->carried) % cols, skip;
+
+	if (n < k + (ZRUN_LONG + 1) * cols)
+		return feed_zero_block(d, n);
+	if (feed_zero_block(d, k + ZRUN_LONG * cols) < 0)
+		return -1;
+	n -= k + ZRUN_LONG * cols;
+	skip = n - n % cols;
+	d->line_off += skip;
+	d->total += skip;
+	d->offset += skip;
+	return feed_zero_block(d, n - skip);
+}
+
 int
 dumper_feed_zeros(struct dumper *d, uint64_t n)
 {
@@ -1507,6 +1530,8 @@ dumper_feed_zeros(struct dumper *d, uint64_t n)
 		return failed(d);
 	if (d->opts.format == DUMP_CANONICAL && d->opts.squeeze)
 		return canon_feed_zeros(d, n);
+	if (d->opts.format == DUMP_XXD && d->opts.autoskip)
+		return xxd_feed_zeros(d, n);
 	return feed_zero_block(d, n);
 }
 

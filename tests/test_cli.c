@@ -495,8 +495,8 @@ static void test_ambiguous_long_option(void **state)
 	(void)state;
 	check_option_error(f, a1, "option --co is ambiguous: --cols or "
 			   "--color");
-	check_option_error(f, a2, "option --c is ambiguous: --cols or "
-			   "--color");
+	check_option_error(f, a2, "option --c is ambiguous: --cols, "
+			   "--capitalize or --color");
 	/* poke's --s is not ambiguous: --string is its only s option. */
 	check_option_error(f, a3, "-s takes exactly one DATA");
 }

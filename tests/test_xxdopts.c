@@ -635,6 +635,152 @@ test_autoskip_pipe(void **state)
 	run_free(&r);
 }
 
+/* Feed HEAD, then N zeros as a hole (dumper_feed_zeros) or as bytes,
+ * then TAIL; the output. */
+static void
+dump_hole(struct bytes *out, const struct dump_opts *o, const char *head,
+	  uint64_t n, const char *tail, int as_hole)
+{
+	static const unsigned char zeros[4096];
+	struct outbuf ob;
+	struct dumper d;
+
+	bytes_free(&sink);
+	assert_int_equal(outbuf_init(&ob, -1, 0), 0);
+	ob.write_fn = sink_write;
+	assert_int_equal(dumper_init(&d, o, 0, &ob), 0);
+	assert_int_equal(dumper_feed(&d, (const unsigned char *)head,
+				     strlen(head)), 0);
+	if (as_hole) {
+		assert_int_equal(dumper_feed_zeros(&d, n), 0);
+	} else {
+		while (n > 0) {
+			size_t k = n < sizeof(zeros) ? (size_t)n
+						     : sizeof(zeros);
+
+			assert_int_equal(dumper_feed(&d, zeros, k), 0);
+			n -= k;
+		}
+	}
+	assert_int_equal(dumper_feed(&d, (const unsigned char *)tail,
+				     strlen(tail)), 0);
+	assert_int_equal(dumper_finish(&d), 0);
+	dumper_free(&d);
+	outbuf_free(&ob);
+	*out = sink;
+	memset(&sink, 0, sizeof(sink));
+	if (out->p == NULL)
+		bytes_add(out, "", 0);
+}
+
+/* -a over a hole: skipping the run's lines prints what formatting every
+ * zero byte prints, around each of the run's thresholds. */
+static void
+test_autoskip_hole(void **state)
+{
+	static const uint64_t holes[] = { 0, 1, 15, 16, 17, 48, 63, 64, 65,
+					  80, 81, 100, 1003, 1u << 20 };
+	static const unsigned colsv[] = { 16, 7, 1, 256 };
+	size_t h, c, t;
+
+	(void)state;
+	for (c = 0; c < 4; c++) {
+		for (h = 0; h < sizeof(holes) / sizeof(holes[0]); h++) {
+			for (t = 0; t < 3; t++) {
+				static const char *const tails[] = { "", "x",
+					"tail bytes, more than a line" };
+				struct dump_opts o;
+				struct bytes a, b;
+				char what[64];
+
+				memset(&o, 0, sizeof(o));
+				o.format = DUMP_XXD;
+				o.group = -1;
+				o.cols = colsv[c];
+				o.autoskip = 1;
+				dump_hole(&a, &o, "ab", holes[h], tails[t], 1);
+				dump_hole(&b, &o, "ab", holes[h], tails[t], 0);
+				snprintf(what, sizeof(what),
+					 "-a -c %u, hole %llu, tail %zu",
+					 colsv[c],
+					 (unsigned long long)holes[h], t);
+				assert_same(what, &a, &b);
+				bytes_free(&a);
+				bytes_free(&b);
+			}
+		}
+	}
+}
+
+/*
+ * -a over more than 2^31 zero lines (a 32 GiB hole): xxd's int counter
+ * wraps there and prints the run again; here one "*" and, at the end,
+ * the last line, at once.
+ */
+static void
+test_autoskip_past_2g_lines(void **state)
+{
+	const uint64_t lines = (1ull << 31) + 5;
+	struct dump_opts o;
+	struct bytes got;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.format = DUMP_XXD;
+	o.group = -1;
+	o.autoskip = 1;
+	dump_hole(&got, &o, "", lines * 16, "", 1);
+	assert_string_equal((const char *)got.p,
+		"00000000: 0000 0000 0000 0000 0000 0000 0000 0000  "
+		"................\n"
+		"*\n"
+		"800000040: 0000 0000 0000 0000 0000 0000 0000 0000  "
+		"................\n");
+	bytes_free(&got);
+	dump_hole(&got, &o, "", lines * 16, "end", 1);
+	assert_string_equal((const char *)got.p,
+		"00000000: 0000 0000 0000 0000 0000 0000 0000 0000  "
+		"................\n"
+		"*\n"
+		"800000050: 656e 64                                  end\n");
+	bytes_free(&got);
+}
+
+/* The same through hexdump on a sparse file of 40 GiB, where the
+ * filesystem has holes: fast, since the walker hands the hole over. */
+static void
+test_autoskip_sparse_file(void **state)
+{
+	static const char *argv[] = { "hexdump", "-f", "xxd", "-a", NULL,
+				      NULL };
+	const char *path = tmp_path("hole40g");
+	struct run r;
+	int fd;
+
+	(void)state;
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	if (pwrite(fd, "abc", 3, 0) != 3 ||
+	    pwrite(fd, "xyz", 3, 40ll << 30) != 3) {
+		close(fd);
+		unlink(path);
+		print_message("SKIPPED: no sparse 40 GiB file here\n");
+		skip();
+	}
+	close(fd);
+	argv[4] = path;
+	run_mmtool(&r, NULL, 0, argv);
+	unlink(path);
+	assert_output(&r,
+		"00000000: 6162 6300 0000 0000 0000 0000 0000 0000  "
+		"abc.............\n"
+		"00000010: 0000 0000 0000 0000 0000 0000 0000 0000  "
+		"................\n"
+		"*\n"
+		"a00000000: 7879 7a                                  xyz\n");
+	run_free(&r);
+}
+
 /* ---- the command line ------------------------------------------------- */
 
 static void
@@ -716,6 +862,9 @@ main(void)
 		cmocka_unit_test(test_bits_256),
 		cmocka_unit_test(test_decimal_large),
 		cmocka_unit_test(test_autoskip_pipe),
+		cmocka_unit_test(test_autoskip_hole),
+		cmocka_unit_test(test_autoskip_past_2g_lines),
+		cmocka_unit_test(test_autoskip_sparse_file),
 		cmocka_unit_test(test_cli_refusals),
 		cmocka_unit_test(test_cli_long_options),
 	};
