@@ -11,7 +11,9 @@
 #
 # Environment: RUNS (default 5), SLOW (default 2), BENCH_DIR (where the
 # temporary directory goes; default TMPDIR or /tmp), BENCH (which benches
-# to run, default all: "hexdump pipe find patch diff").
+# to run, default all: "hexdump pipe find patch diff sparse"),
+# SPARSE_REF_MAX (seconds hexdump -C may take on the cold 8 GiB sparse
+# file; default 60).
 #
 # Later benches (find, patch) go in the marked functions near the end.
 set -u
@@ -320,6 +322,98 @@ rss_of() {
 	tail -n 1 "$work/rss"
 }
 
+# bench_sparse: cost follows the data, not the size.  A 1 TiB sparse file
+# with three 4 KiB data extents, on the build tree's filesystem (the
+# current directory; skipped, saying why, where it cannot hold such a
+# file or does not report holes): mmtool hexdump and find each under
+# 0.5 s and 16 MiB.  Then a cold 8 GiB sparse file holding 5 bytes:
+# mmtool hexdump against hexdump -C, one run each, caches dropped before
+# each where /proc/sys/vm/drop_caches can be written (else both warm).
+bench_sparse() {
+	[ "$mm_ok" = 1 ] || return 0
+	sdir=$(mktemp -d "$PWD/.bench-sparse.XXXXXX") || return 0
+	trap 'rm -rf "$work" "$sdir"' EXIT
+	sp_stopped=
+	echo "== sparse files (in $PWD)"
+	tib=$sdir/sparse1t
+	if ! truncate -s 1T "$tib" 2>/dev/null; then
+		echo "skipped: this filesystem cannot hold a 1 TiB sparse file"
+	else
+		for blk in 262144 134217728 268435455; do
+			dd if=/dev/urandom of="$tib" bs=4096 count=1 \
+			   seek=$blk conv=notrunc 2>/dev/null
+		done
+		used=$(du -k "$tib" | cut -f1)
+		if [ "${used:-0}" -gt 1024 ]; then
+			echo "skipped 1 TiB: the filesystem did not keep it sparse (${used} KiB used)"
+		else
+			# The first 8 bytes of the middle extent, at 512 GiB.
+			pat=$(od -An -tx1 -N8 -j 549755813888 "$tib" | tr -d ' \n')
+			got=$("$MMTOOL" find "$tib" "$pat")
+			lines=$("$MMTOOL" hexdump "$tib" | wc -l)
+			if [ "$got" = 549755813888 ] && [ "$lines" -lt 800 ]; then
+				echo "1 TiB, 3 extents: find at $got, hexdump $lines lines"
+			else
+				echo "WRONG on 1 TiB: find [$got], hexdump $lines lines"
+				mismatch=1
+			fi
+			timed sp.hexdump "$MMTOOL hexdump $tib"
+			timed sp.find "$MMTOOL find $tib $pat"
+			sp_hexdump_rss=$(rss_of "$MMTOOL" hexdump "$tib")
+			sp_find_rss=$(rss_of "$MMTOOL" find "$tib" "$pat")
+		fi
+	fi
+	rm -f "$tib"
+	gib=$sdir/sparse8g
+	if truncate -s 8G "$gib" 2>/dev/null &&
+	   printf 'hello' | dd of="$gib" bs=1 seek=4294967296 conv=notrunc 2>/dev/null; then
+		sp_cold=warm
+		sync
+		if (echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+			sp_cold=cold
+		fi
+		# hexdump -C reads all 8 GiB (minutes on a busy machine): it
+		# is stopped after SPARSE_REF_MAX seconds, and the ratio is
+		# then a lower bound.
+		stop=
+		have timeout && stop="timeout ${SPARSE_REF_MAX:-60}"
+		for k in sp.mm8g:"$MMTOOL hexdump" sp.ref8g:"hexdump -C"; do
+			cmd=${k#*:}
+			have "${cmd%% *}" || continue
+			[ "$sp_cold" = cold ] && sync && echo 3 >/proc/sys/vm/drop_caches
+			[ "$k" = "${k#sp.ref}" ] || cmd="$stop $cmd"
+			t=$(elapsed "$cmd $gib >$sdir/${k%%:*} 2>&1 || echo \$? >$sdir/${k%%:*}.rc")
+			printf '  %-44s %8.3f s (%s)\n' "$(echo "$cmd $gib" | sed "s|$sdir/||g; s|$PWD/||g")" "$t" "$sp_cold"
+			echo "${k%%:*} $t" >>"$results"
+		done
+		if [ -f "$sdir/sp.ref8g.rc" ]; then
+			sp_stopped=" (hexdump -C stopped after ${SPARSE_REF_MAX:-60} s: the ratio is at least this)"
+		elif [ -f "$sdir/sp.ref8g" ] && ! cmp -s "$sdir/sp.mm8g" "$sdir/sp.ref8g"; then
+			echo "DIFFERENT OUTPUT from hexdump -C on 8 GiB sparse"
+			mismatch=1
+		fi
+	fi
+	rm -rf "$sdir"
+	trap 'rm -rf "$work"' EXIT
+}
+
+# The report of the sparse rows.
+report_sparse() {
+	echo
+	echo "mmtool on sparse files"
+	for w in "hexdump 1 TiB:sp.hexdump:${sp_hexdump_rss:-}" "find 1 TiB:sp.find:${sp_find_rss:-}"; do
+		t=$(result "$(echo "$w" | cut -d: -f2)")
+		[ -n "$t" ] || continue
+		awk -v what="${w%%:*}" -v t="$t" -v kib="${w##*:}" 'BEGIN {
+			printf "%-14s %7.3f s  target < 0.5 s: %s; peak RSS %s KiB, target <= 16384 KiB: %s\n",
+			       what, t, t < 0.5 ? "ok" : "MISSED", kib == "" ? "n/a" : kib,
+			       kib == "" ? "n/a" : (kib <= 16384 ? "ok" : "MISSED")
+		}'
+	done
+	row "8 GiB" sp.mm8g sp.ref8g "hexdump -C (${sp_cold:-})" ">=20x"
+	[ -z "${sp_stopped:-}" ] || echo "$sp_stopped"
+}
+
 # The report of both, after the hexdump table.
 report_find_patch() {
 	echo
@@ -341,7 +435,7 @@ report_find_patch() {
 
 # ---- run and report -------------------------------------------------------
 
-for b in ${BENCH:-hexdump pipe find patch diff}; do
+for b in ${BENCH:-hexdump pipe find patch diff sparse}; do
 	"bench_$b"
 done
 rss_mid=$(peak_rss "$mid")
@@ -405,6 +499,7 @@ else
 fi
 report_find_patch
 report_diff
+report_sparse
 [ "$mismatch" = 0 ] || echo "WARNING: mmtool's output differs from a reference (see above)"
 [ "$mm_ok" = 1 ] || { echo "mmtool hexdump did not run: only references timed"; exit 1; }
 exit 0
