@@ -12,7 +12,7 @@
  * MMTOOL_TEST_WINDOW=8192 (two pages: holes and data inside and across
  * windows).  The sparse files are also compared with hexdump -C and xxd
  * run live, and a 1 GiB sparse file on the mounted tmpfs must leave its
- * used blocks (statvfs) as they were after hexdump, find, peek and
+ * used blocks (statvfs) as they were after hexdump, find, peek, diff and
  * patch --dry-run.
  */
 #define _GNU_SOURCE		/* SEEK_DATA, SEEK_HOLE in glibc */
@@ -281,6 +281,9 @@ static void test_hexdump_formats(void **state)
 		"hexdump -f xxd -c 256 -g 0 @", "hexdump -f plain @",
 		"hexdump -f plain -c 0 @", "hexdump -f plain -c 7 --color=always @",
 		"hexdump -f c @", "hexdump -f c -c 5 -s 4090 @",
+		"hexdump -f xxd -a @", "hexdump -f xxd -a -s 7 -c 7 @",
+		"hexdump -f xxd -a --color=always @", "hexdump -f xxd -b -a @",
+		"hexdump -f xxd -u -e -g 4 @", "hexdump -f xxd -d -o 3 @",
 	};
 
 	(void)state;
@@ -389,6 +392,9 @@ static void test_live_references(void **state)
 		{ "xxd -c 7 -g 3", "hexdump -f xxd -c 7 -g 3" },
 		{ "xxd -s 7 -l 9000", "hexdump -f xxd -s 7 -n 9000" },
 		{ "xxd -p", "hexdump -f plain" },
+		{ "xxd -a", "hexdump -f xxd -a" },
+		{ "xxd -a -c 7 -s 7", "hexdump -f xxd -a -c 7 -s 7" },
+		{ "xxd -a -b", "hexdump -f xxd -a -b" },
 	};
 	char sparse[700];
 	int have_hexdump = have_program("hexdump"), have_xxd = have_program("xxd");
@@ -447,7 +453,7 @@ static void test_reading_allocates_nothing(void **state)
 		"hexdump @", "hexdump -f xxd -n 65536 -s 536870000 @",
 		"find @ 41", "find -m 3 @ 0000", "peek @ 536870911 2",
 		"peek -f canonical @ 0 1G", "peek -t u64 @ 1073741800 24",
-		"peek --expect 000000 @ 4096",
+		"peek --expect 000000 @ 4096", "diff @ @", "diff -q @ @",
 	};
 	static const char dump[] =
 		"00001000: 0000 0000 0000 0000 0000 0000 0000 4142  ..............AB\n"
