@@ -20,6 +20,12 @@ void diag(const char *cmd, const char *fmt, ...) DIAG_PRINTF(2, 3);
 void diag_errno(const char *cmd, const char *fmt, ...) DIAG_PRINTF(2, 3);
 
 /*
+ * "" for a count of 1, else "s": every count in a message agrees in number
+ * through this one helper ("%llu byte%s", n, plural(n)).
+ */
+const char *plural(unsigned long long n);
+
+/*
  * Flush and check stdout before a successful exit.  Returns 0 when every
  * byte reached its destination (or the reader closed the pipe: EPIPE is a
  * quiet end, not an error), -1 after reporting a write error for CMD.

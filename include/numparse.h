@@ -6,7 +6,8 @@
  *   hex       0x1000, 0X1000 (no unit allowed)
  *   units     on decimal only: K M G T P E and KiB MiB GiB TiB PiB EiB
  *             (powers of 1024), KB MB GB TB PB EB (powers of 1000);
- *             case-sensitive, exactly these spellings.
+ *             exactly these spellings, except that a lowercase k is K
+ *             (1k, 1kiB, 1kB), as in dd and truncate.
  *   sign      '+' is allowed and ignored; '-' only where the caller allows.
  *
  * Rejected: empty text, any blank anywhere, a bare sign, trailing garbage

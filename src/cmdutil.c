@@ -101,8 +101,8 @@ int resolve_offset(const char *cmd, const char *path, const char *text,
 {
 	if (offset_resolve(off, size, abs) == 0)
 		return 0;
-	diag(cmd, "offset %s reaches before the start of %s (%llu bytes)",
-	     text, path, (unsigned long long)size);
+	diag(cmd, "offset %s reaches before the start of %s (%llu byte%s)",
+	     text, path, (unsigned long long)size, plural(size));
 	return -1;
 }
 
@@ -116,14 +116,14 @@ int check_range(const char *cmd, const char *path, uint64_t off,
 	if (hint == NULL)
 		hint = "";
 	if (len > UINT64_MAX - off)
-		diag(cmd, "range of %llu bytes at offset %llu is outside %s "
-		     "(%llu bytes)%s%s", (unsigned long long)len,
+		diag(cmd, "range of %llu byte%s at offset %llu is outside %s "
+		     "(%llu byte%s)%s%s", (unsigned long long)len, plural(len),
 		     (unsigned long long)off, path, (unsigned long long)size,
-		     sep, hint);
+		     plural(size), sep, hint);
 	else
-		diag(cmd, "range [%llu, %llu) is outside %s (%llu bytes)%s%s",
+		diag(cmd, "range [%llu, %llu) is outside %s (%llu byte%s)%s%s",
 		     (unsigned long long)off, (unsigned long long)(off + len),
-		     path, (unsigned long long)size, sep, hint);
+		     path, (unsigned long long)size, plural(size), sep, hint);
 	return -1;
 }
 

@@ -59,6 +59,11 @@ void diag_errno(const char *cmd, const char *fmt, ...)
 	errno = saved;
 }
 
+const char *plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 int diag_close_stdout(const char *cmd)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))

@@ -54,8 +54,8 @@ static const struct opt diff_opts[] = {
 	  NULL, 0 },
 	{ OPT_COLOR, "color", OPT_OPTARG, "WHEN",
 	  "auto (default: on a terminal, unless NO_COLOR\n"
-	  "is set or TERM is dumb), always or never;\n"
-	  "--color alone means always", color_words, 0 },
+	  "is set or TERM is unset, empty or dumb), always\n"
+	  "or never; --color alone means always", color_words, 0 },
 	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
 };
 

@@ -64,8 +64,8 @@ static const struct opt hexdump_opts[] = {
 	  "print repeated lines (canonical)", NULL, 0 },
 	{ OPT_COLOR, "color", OPT_OPTARG, "WHEN",
 	  "auto (default: on a terminal, unless NO_COLOR\n"
-	  "is set or TERM is dumb), always or never;\n"
-	  "--color alone means always", color_words, 0 },
+	  "is set or TERM is unset, empty or dumb), always\n"
+	  "or never; --color alone means always", color_words, 0 },
 	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
 };
 

@@ -47,7 +47,10 @@ static int hex_digit(int c)
 
 /*
  * The multiplier that S names if S is exactly a unit ("K", "KiB", "KB",
- * ... "E", "EiB", "EB"), else 0.  At most 1024^6 = 2^60: no overflow.
+ * ... "E", "EiB", "EB"), else 0.  A lowercase 'k' is 'K' ("1k", "1kB",
+ * "1kiB"), as dd and truncate take it; no other letter has a lowercase
+ * form ('m' is not a unit), so "1kb" is still refused.  At most 1024^6 =
+ * 2^60: no overflow.
  */
 static uint64_t unit_scale(const char *s)
 {
@@ -56,7 +59,10 @@ static uint64_t unit_scale(const char *s)
 	uint64_t base, scale = 1;
 	int power;
 
-	if (*s == '\0' || (letter = strchr(letters, *s)) == NULL)
+	if (*s == '\0')
+		return 0;
+	letter = strchr(letters, *s == 'k' ? 'K' : *s);
+	if (letter == NULL)
 		return 0;
 	if (strcmp(s + 1, "") == 0 || strcmp(s + 1, "iB") == 0)
 		base = 1024;

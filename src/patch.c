@@ -644,10 +644,10 @@ static int read_dump(struct patch *pt)
 		rc = 1;
 	if (rc == 0 && pt->outside_line != 0) {
 		diag("patch", "%s:%lu: range [%llu, %llu) is outside %s "
-		     "(%llu bytes)%s", pt->dump_name, pt->outside_line,
+		     "(%llu byte%s)%s", pt->dump_name, pt->outside_line,
 		     (unsigned long long)pt->outside_off,
 		     (unsigned long long)pt->outside_end, pt->a.path,
-		     (unsigned long long)pt->old_size,
+		     (unsigned long long)pt->old_size, plural(pt->old_size),
 		     pt->mf.kind == MF_REGULAR ?
 		     "; --grow extends the file" : "");
 		rc = 1;
@@ -842,10 +842,10 @@ static int print_summary(struct patch *pt)
 			 (unsigned long long)pt->new_size);
 	k = snprintf(line, sizeof(line), "%s: %llu byte%s %s in %llu run%s%s\n",
 		     pt->a.path, (unsigned long long)pt->nnew,
-		     pt->nnew == 1 ? "" : "s",
+		     plural(pt->nnew),
 		     pt->a.dry_run ? "would change" : "changed",
 		     (unsigned long long)pt->nchanges,
-		     pt->nchanges == 1 ? "" : "s", size);
+		     plural(pt->nchanges), size);
 	if (k < 0)
 		return 0;
 	if ((size_t)k >= sizeof(line)) {

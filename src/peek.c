@@ -259,8 +259,9 @@ static int setup(struct peek *pk, const struct peek_args *a,
 					   a->type, pk->type.size), -1;
 		if (pk->mode == SHOW_EXPECT && *len != want->len)
 			return usage_error("peek", "length %s differs from the "
-					   "%zu bytes of --expect",
-					   a->len_text, want->len), -1;
+					   "%zu byte%s of --expect",
+					   a->len_text, want->len,
+					   plural(want->len)), -1;
 	}
 	return 0;
 }
@@ -359,10 +360,10 @@ int cmd_peek(int argc, char **argv)
 			/* What was read, not OFF + what was kept: a stream
 			 * may end before OFF, inside the bytes skipped. */
 			diag("peek", "range [%llu, %llu) is outside %s (it "
-			     "ended after %llu %s)", (unsigned long long)off,
+			     "ended after %llu byte%s)", (unsigned long long)off,
 			     (unsigned long long)(off + len), name,
 			     (unsigned long long)mf.stream_pos,
-			     mf.stream_pos == 1 ? "byte" : "bytes");
+			     plural(mf.stream_pos));
 			goto close;
 		}
 		if (pk.mode == SHOW_EXPECT) {

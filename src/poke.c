@@ -292,22 +292,29 @@ static int reserve(struct mapfile *mf, const char *path, uint64_t off,
 	return 0;
 }
 
-/* Print the -v line and flush it.  0, or -1 after a message. */
+/* -v shows at most this many bytes of each side, then "... (N bytes)":
+ * a line a terminal can show, not 2 MB of hex for a 1 MiB write. */
+#define SHOWN_MAX 32
+
+/*
+ * Print the -v line for LEN bytes at OFF, of which OLD and NEW hold the
+ * first min(LEN, SHOWN_MAX), and flush it.  0, or -1 after a message.
+ */
 static int print_change(const char *path, uint64_t off,
 			const unsigned char *old, const unsigned char *new,
 			size_t len)
 {
-	char *text = malloc(4 * len + 2);
+	char oldhex[2 * SHOWN_MAX + 1], newhex[2 * SHOWN_MAX + 1];
+	char more[64] = "";
+	size_t shown = len < SHOWN_MAX ? len : SHOWN_MAX;
 
-	if (text == NULL) {
-		diag_errno("poke", "-v");
-		return -1;
-	}
-	hex_encode(old, len, text);
-	hex_encode(new, len, text + 2 * len + 1);
-	printf("%s: 0x%llx: %s -> %s\n", path, (unsigned long long)off, text,
-	       text + 2 * len + 1);
-	free(text);
+	hex_encode(old, shown, oldhex);
+	hex_encode(new, shown, newhex);
+	if (shown < len)
+		snprintf(more, sizeof(more), "... (%zu byte%s)", len,
+			 plural(len));
+	printf("%s: 0x%llx: %s%s -> %s%s\n", path, (unsigned long long)off,
+	       oldhex, more, newhex, more);
 	return diag_close_stdout("poke");
 }
 
@@ -321,7 +328,8 @@ static int print_change(const char *path, uint64_t off,
 static int announce(struct mapfile *mf, const char *path, uint64_t off,
 		    const unsigned char *data, size_t len)
 {
-	unsigned char *old = calloc(len, 1);
+	size_t shown = len < SHOWN_MAX ? len : SHOWN_MAX;
+	unsigned char *old = calloc(shown, 1);
 	struct guarded_copy c;
 	int rc;
 
@@ -331,7 +339,8 @@ static int announce(struct mapfile *mf, const char *path, uint64_t off,
 	}
 	if (off < mf->size) {
 		c.dst = old;
-		c.len = len < mf->size - off ? len : (size_t)(mf->size - off);
+		c.len = shown < mf->size - off ? shown :
+			(size_t)(mf->size - off);
 		if (mapfile_map(mf, off, c.len) < 0) {
 			diag_errno("poke", "%s", path);
 			free(old);

@@ -203,9 +203,10 @@ int cmd_resize(int argc, char **argv)
 	if (size > old && check_size_limit("resize", path, size) < 0)
 		goto close;
 	if (size < old && !shrink) {
-		diag("resize", "%s: would discard %llu bytes (%llu -> %llu); "
+		diag("resize", "%s: would discard %llu byte%s (%llu -> %llu); "
 		     "--shrink allows it", path,
-		     (unsigned long long)(old - size), (unsigned long long)old,
+		     (unsigned long long)(old - size), plural(old - size),
+		     (unsigned long long)old,
 		     (unsigned long long)size);
 		goto close;
 	}

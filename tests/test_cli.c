@@ -610,6 +610,78 @@ static void test_help_and_version_forms(void **state)
 	run_free(&r);
 }
 
+/* Issue 13, defect 5: counts agree in number. */
+static void test_counts_agree_in_number(void **state)
+{
+	const char *one = write_file(tmp_path("count1"), "A", 1);
+	const char *two = write_file(tmp_path("count2"), "AB", 2);
+	struct run r;
+
+	(void)state;
+	run_args(&r, "peek", one, "1", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "(1 byte)");
+	run_free(&r);
+	run_args(&r, "peek", one, "-2", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "(1 byte)");
+	run_free(&r);
+	run_args(&r, "resize", two, "1", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "would discard 1 byte (");
+	run_free(&r);
+	run_args(&r, "resize", two, "0", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "would discard 2 bytes (");
+	run_free(&r);
+	run_args(&r, "peek", "--expect", "41", two, "0", "2", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "the 1 byte of --expect");
+	run_free(&r);
+	run_args(&r, "poke", one, "1", "00", NULL);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "(1 byte)");
+	run_free(&r);
+}
+
+/* Issue 13, defect 6: poke -v shows at most 32 bytes of each side. */
+static void test_poke_verbose_is_short(void **state)
+{
+	static unsigned char zeros[4096];
+	char want[512], data[2 * 33 + 1], hex32[2 * 32 + 1];
+	const char *f = write_file(tmp_path("pokev"), zeros, sizeof(zeros));
+	const char *in;
+	static unsigned char big[100000];
+	struct run r;
+
+	(void)state;
+	memset(data, 'a', 66);
+	data[66] = '\0';
+	memset(hex32, 'a', 64);
+	hex32[64] = '\0';
+	run_args(&r, "poke", "-v", f, "0", data, NULL);
+	snprintf(want, sizeof(want), "%s: 0x0: %064d... (33 bytes) -> %s... "
+		 "(33 bytes)\n", f, 0, hex32);
+	assert_output(&r, want);
+	run_free(&r);
+	/* 32 bytes: whole, nothing added. */
+	run_args(&r, "poke", "-v", f, "100", hex32, NULL);
+	snprintf(want, sizeof(want), "%s: 0x64: %064d -> %s\n", f, 0, hex32);
+	assert_output(&r, want);
+	run_free(&r);
+	/* A 100000-byte input: one short line. */
+	memset(big, 0xab, sizeof(big));
+	in = write_file(tmp_path("pokev.in"), big, sizeof(big));
+	write_file(tmp_path("pokev2"), big, 0);
+	run_args(&r, "poke", "--grow", "-v", "-i", in, tmp_path("pokev2"), "0",
+		 NULL);
+	assert_int_equal(r.status, 0);
+	assert_true(r.out_len < 300);
+	assert_err_contains(&r, "");
+	assert_non_null(strstr(r.out, "... (100000 bytes) -> abababab"));
+	run_free(&r);
+}
+
 /* ---- numbers ------------------------------------------------------- */
 
 /* peek OFF [LEN] on a 4000-byte file of known bytes, expecting the bytes
@@ -683,7 +755,7 @@ static void test_numbers_invalid(void **state)
 {
 	static const char *const bad[] = {
 		"8E", "9E", "8EiB", "9223372036854775808", "0x8000000000000000",
-		"18446744073709551616", "9300PB", "1k2", "1k", "1kb", "12 ",
+		"18446744073709551616", "9300PB", "1k2", "1kb", "12 ",
 		" 1", "1 K", "", "+", "-", "--1", "+-1", "0x", "0x1K", "0x1KiB",
 		"1.5", "1e3", "1KK", "1Ki", "K", "0b101", "one", "1_000",
 	};
@@ -972,6 +1044,8 @@ int main(void)
 		cmocka_unit_test(test_ambiguous_long_option),
 		cmocka_unit_test(test_option_after_operand),
 		cmocka_unit_test(test_help_and_version_forms),
+		cmocka_unit_test(test_counts_agree_in_number),
+		cmocka_unit_test(test_poke_verbose_is_short),
 		cmocka_unit_test(test_numbers_invalid),
 		cmocka_unit_test(test_numbers_negative_length_and_offset),
 		cmocka_unit_test(test_error_lines_name_command_and_file),

@@ -208,13 +208,32 @@ static void test_zero_with_unit(void **state)
 	count_ok("0EB", 0);
 }
 
+/* Issue 13.8: a lowercase k is K, as dd and truncate take it; every other
+ * unit letter, and the B, keep their case. */
+static void test_lowercase_k(void **state)
+{
+	struct offset off;
+
+	(void)state;
+	count_ok("1k", 1024);
+	count_ok("1kiB", 1024);
+	count_ok("1kB", 1000);
+	count_ok("8191P", 8191ULL << 50);
+	count_ok("9007199254740991k", 9007199254740991ULL << 10);
+	count_err("9007199254740992k", ERANGE, "larger than 2^63-1");
+	assert_int_equal(parse_offset("-4k", &off, NULL), 0);
+	assert_true(off.from_end && off.value == 4096);
+	count_err("0x1k", EINVAL, "unit on a hexadecimal number");
+}
+
 static void test_units_case_sensitive(void **state)
 {
 	(void)state;
-	count_err("1k", EINVAL, "unknown unit");
 	count_err("1kb", EINVAL, "unknown unit");
 	count_err("1Kb", EINVAL, "unknown unit");
-	count_err("1kiB", EINVAL, "unknown unit");
+	count_err("1m", EINVAL, "unknown unit");
+	count_err("1g", EINVAL, "unknown unit");
+	count_err("1kIB", EINVAL, "unknown unit");
 	count_err("1KIB", EINVAL, "unknown unit");
 	count_err("1Kib", EINVAL, "unknown unit");
 	count_err("1e", EINVAL, "unknown unit");
@@ -395,7 +414,7 @@ static void test_offset_garbage(void **state)
 {
 	(void)state;
 	offset_err("-1k2", EINVAL, "trailing characters");
-	offset_err("-1k", EINVAL, "unknown unit");
+	offset_err("-1kb", EINVAL, "unknown unit");
 	offset_err("-abc", EINVAL, "not a number");
 	offset_err("1 ", EINVAL, "contains a blank");
 }
@@ -523,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_unit_E_limits),
 		cmocka_unit_test(test_unit_EB_limits),
 		cmocka_unit_test(test_zero_with_unit),
+		cmocka_unit_test(test_lowercase_k),
 		cmocka_unit_test(test_units_case_sensitive),
 		cmocka_unit_test(test_unit_misspelt),
 		cmocka_unit_test(test_trailing_garbage),

@@ -92,6 +92,10 @@ static void test_absolute_size(void **state)
 	check_size(NULL, "1K", 1024);
 	check_size(NULL, "1KB", 1000);
 	check_size(NULL, "2KiB", 2048);
+	/* Issue 13.8: 'resize f 1k' as truncate -s 1k. */
+	check_size(NULL, "1k", 1024);
+	check_size(NULL, "+1k", 1040);
+	check_size(NULL, "2kB", 2000);
 	check_size("--shrink", "10", 10);
 	check_size("--shrink", "0", 0);
 }
@@ -230,7 +234,7 @@ static void test_bad_sizes_refused(void **state)
 {
 	static const char *const bad[] = {
 		"", " 1", "1 ", "+", "-", "<", "%", "/", "++5", "+-5", "--5",
-		"1k2", "1k", "0x1K", "0x", "=5", "5%", "/0", "%0", "8E",
+		"1k2", "1kb", "0x1K", "0x", "=5", "5%", "/0", "%0", "8E",
 		"9223372036854775808", "abc", "-0x", "1.5",
 	};
 	const char *f = make_digits("badsize");

@@ -25,6 +25,7 @@ static const struct unit {
 } units[] = {
 	{ "", 1 },
 	{ "K", 1ULL << 10 }, { "KiB", 1ULL << 10 }, { "KB", 1000ULL },
+	{ "k", 1ULL << 10 }, { "kiB", 1ULL << 10 }, { "kB", 1000ULL },
 	{ "M", 1ULL << 20 }, { "MiB", 1ULL << 20 }, { "MB", 1000000ULL },
 	{ "G", 1ULL << 30 }, { "GiB", 1ULL << 30 }, { "GB", 1000000000ULL },
 	{ "T", 1ULL << 40 }, { "TiB", 1ULL << 40 }, { "TB", 1000000000000ULL },
