@@ -10,6 +10,7 @@
 #include "numparse.h"
 #include "hexdata.h"
 #include "mapfile.h"
+#include "outbuf.h"
 
 /* Report a usage error "mmtool: CMD: <text>".  Returns EXIT_TROUBLE. */
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -90,6 +91,18 @@ int check_size_limit(const char *cmd, const char *path, uint64_t size);
  */
 void report_fault(const char *cmd, const char *path, struct mapfile *mf,
 		  uint64_t end, int writing);
+
+/*
+ * A reading command's walk of [OFF, OFF+LEN) of PATH failed (mapfile_walk
+ * returned -1; errno is its errno): what was printed before is true, so
+ * the whole lines buffered in OUT (NULL: none) go out first, then the
+ * reason, through report_fault: a fault (file changed size, or a page
+ * that could not be read) or errno.  The one report of hexdump, peek,
+ * find and diff.
+ */
+void report_read_failure(const char *cmd, const char *path,
+			 struct mapfile *mf, uint64_t off, uint64_t len,
+			 struct outbuf *out);
 
 /*
  * Open PATH for reading, or adopt standard input when PATH is "-".

@@ -132,6 +132,9 @@ int dump_check_opts(const struct dump_opts *opts, const char **why);
 /*
  * Start a dump whose first byte lies at file offset START, writing to OUT.
  * OPTS must have passed dump_check_opts; opts->name is used, not copied.
+ * OUT is put in whole-line mode (outbuf.h): a dump cut short by a fault
+ * has written whole lines, and outbuf_flush_lines ends it on one (only
+ * plain -c 0, one line however long, can be cut).
  * Success: 0.  Failure: -1, errno ENOMEM (or EINVAL for bad OPTS).
  */
 int dumper_init(struct dumper *d, const struct dump_opts *opts,

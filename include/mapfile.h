@@ -160,7 +160,9 @@ int mapfile_read(struct mapfile *mf, void *buf, size_t n, size_t *got);
  * FN runs under mapfile_guard while a window is mapped: if the file
  * shrinks under the walk (a fault in the window, or the data lookup finds
  * the file shorter than the range), the walk returns -1 with errno EIO and
- * mf->faulted set.
+ * mf->faulted set.  So does an FN that gave up on a window's bytes with
+ * errno EFAULT: a write(2) straight from the mapping meets a lost page so
+ * (errno is cleared before each call, so only FN's own EFAULT counts).
  * Returns 0 after the whole range, FN's non-zero value if it stopped the
  * walk, or -1 with errno on an I/O or mapping error (nothing mapped then).
  */

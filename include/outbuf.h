@@ -15,6 +15,14 @@ struct outbuf {
 	size_t cap;
 	int err;		/* errno of the first failed write, 0 if none */
 	/*
+	 * Whole-line mode (set by the owner; dumper_init sets it): making
+	 * room writes only up to the last newline buffered and keeps the
+	 * partial line after it, so that what has gone out always ends on
+	 * a line boundary, and outbuf_flush_lines can stop there.  Only a
+	 * line longer than the whole buffer goes out part by part.
+	 */
+	int whole_lines;
+	/*
 	 * The write(2) used to drain buf: outbuf_init sets it to write;
 	 * tests replace it to force short writes, EINTR, EAGAIN, ENOSPC.
 	 */
@@ -49,6 +57,13 @@ int outbuf_write(struct outbuf *ob, const void *p, size_t n);
  * 0 with ob->len 0, or -1 with errno (also in ob->err).
  */
 int outbuf_flush(struct outbuf *ob);
+
+/*
+ * For output cut short (the input faulted or failed): write out the whole
+ * lines buffered and drop the partial line after the last newline, so
+ * that the output ends on a line boundary.  0, or -1 with errno.
+ */
+int outbuf_flush_lines(struct outbuf *ob);
 
 /* Free the buffer (does not flush, does not close fd). */
 void outbuf_free(struct outbuf *ob);

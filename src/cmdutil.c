@@ -202,6 +202,23 @@ void report_fault(const char *cmd, const char *path, struct mapfile *mf,
 		     "file changed size)", path, writing ? "write" : "read");
 }
 
+void report_read_failure(const char *cmd, const char *path,
+			 struct mapfile *mf, uint64_t off, uint64_t len,
+			 struct outbuf *out)
+{
+	int saved = errno;
+	uint64_t end = off;
+
+	/* Where the walk meant to stop: the range, clipped to the size it
+	 * was walked with (the one the fault is measured against). */
+	if (off < mf->size)
+		end = len > mf->size - off ? mf->size : off + len;
+	if (out != NULL)
+		outbuf_flush_lines(out);
+	errno = saved;
+	report_fault(cmd, path, mf, end, 0);
+}
+
 int open_input(const char *cmd, const char *path, struct mapfile *mf)
 {
 	if (strcmp(path, "-") != 0)
@@ -259,10 +276,7 @@ int read_input(const char *cmd, const char *path, unsigned char **buf,
 	if (open_input(cmd, path, &mf) < 0)
 		return -1;
 	if (mapfile_walk(&mf, 0, UINT64_MAX, append, &g) != 0) {
-		if (mf.faulted)
-			report_fault(cmd, name, &mf, mf.size, 0);
-		else
-			diag_errno(cmd, "%s", name);
+		report_read_failure(cmd, name, &mf, 0, UINT64_MAX, NULL);
 		mapfile_close(&mf);
 		free(g.p);
 		return -1;

@@ -676,18 +676,19 @@ static int open_both(struct diff *df, struct mapfile *m1, struct mapfile *m2,
 	return -1;
 }
 
-/* Report a failed walk: a file that shrank, or an I/O error. */
+/* Report a failed walk of [OFF, OFF+LEN): a fault in one file (as every
+ * reading command reports it), or an I/O error. */
 static void walk_failed(struct diff *df, struct mapfile *m1,
-			struct mapfile *m2)
+			struct mapfile *m2, uint64_t off, uint64_t len)
 {
-	if (m1->faulted || m2->faulted) {
-		/* The outbuf holds whole lines only. */
-		outbuf_flush(&df->out);
-		diag("diff", "%s: file changed size while being read",
-		     m1->faulted ? df->a.path1 : df->a.path2);
-	} else {
+	if (m1->faulted)
+		report_read_failure("diff", df->a.path1, m1, off, len,
+				    &df->out);
+	else if (m2->faulted)
+		report_read_failure("diff", df->a.path2, m2, off, len,
+				    &df->out);
+	else
 		diag_errno("diff", "%s and %s", df->a.path1, df->a.path2);
-	}
 }
 
 /* Compare and print; the exit status. */
@@ -703,7 +704,7 @@ static int compare(struct diff *df, struct mapfile *m1, struct mapfile *m2,
 		return EXIT_NEGATIVE;
 	rc = mapfile_walk2(m1, m2, off, len, diff_chunk, df);
 	if (rc < 0) {
-		walk_failed(df, m1, m2);
+		walk_failed(df, m1, m2, off, len);
 		return EXIT_TROUBLE;
 	}
 	if (rc == 0 && finish_lines(df) < 0)

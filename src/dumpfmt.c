@@ -1379,6 +1379,7 @@ dumper_init(struct dumper *d, const struct dump_opts *opts, uint64_t start,
 	}
 	d->opts = *opts;
 	d->out = out;
+	out->whole_lines = 1;
 	d->offset = start;
 	d->start = start;
 	d->line_off = start;

@@ -425,16 +425,10 @@ int cmd_find(int argc, char **argv)
 	}
 	/* -m 0 asks for no match: the operands are checked, nothing read. */
 	rc = f.max == 0 ? 0 : mapfile_walk(&mf, off, len, find_chunk, &f);
-	if (mf.faulted) {
-		/* The matches found before the fault are true: print them,
-		 * then say why the search stopped. */
-		outbuf_flush(&f.out);
-		report_fault("find", name, &mf,
-			     len < mf.size - off ? off + len : mf.size, 0);
-		goto close;
-	}
 	if (rc < 0) {
-		diag_errno("find", "%s", name);
+		/* The matches found before the fault are true: they are
+		 * printed, then why the search stopped. */
+		report_read_failure("find", name, &mf, off, len, &f.out);
 		goto close;
 	}
 	if (outbuf_flush(&f.out) < 0 && f.out.err != EPIPE) {

@@ -323,16 +323,8 @@ int cmd_hexdump(int argc, char **argv)
 	/* Every window is formatted under the mapping layer's SIGBUS guard:
 	 * a file that shrinks under us ends the walk with mf.faulted. */
 	rc = mapfile_walk(&mf, off, len, dump_chunk, &hd);
-	if (mf.faulted) {
-		/* The outbuf holds whole lines only: the line being formatted
-		 * when the fault hit was never committed. */
-		outbuf_flush(&hd.out);
-		diag("hexdump", "%s: file changed size while being read",
-		     name);
-		goto close;
-	}
 	if (rc < 0) {
-		diag_errno("hexdump", "%s", name);
+		report_read_failure("hexdump", name, &mf, off, len, &hd.out);
 		goto close;
 	}
 	if (rc == 0 && !hd.started) {

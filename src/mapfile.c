@@ -617,11 +617,18 @@ static int walk_window(void *arg)
 		uint64_t dend = w->ex.data_hi < w->wend ? w->ex.data_hi :
 			       w->wend;
 
+		errno = 0;
 		w->rc = w->fn(w->ctx, mf->data + (w->pos - mf->data_off),
 			      (size_t)(dend - w->pos), w->pos);
 		w->pos = dend;
-		if (w->rc != 0)
+		if (w->rc != 0) {
+			/* A write(2) straight from the window meets the lost
+			 * page as EFAULT where a load would raise SIGBUS:
+			 * the same fault. */
+			if (errno == EFAULT)
+				mf->faulted = 1;
 			return -1;
+		}
 		if (w->pos == w->wend)
 			return 0;
 		if (find_data(mf, &w->ex, w->pos, w->end) < 0) {

@@ -90,6 +90,50 @@ outbuf_flush(struct outbuf *ob)
 	return 0;
 }
 
+/* Bytes of buf up to and including its last newline; 0 if none. */
+static size_t
+whole_line_bytes(const struct outbuf *ob)
+{
+	size_t i = ob->len;
+
+	while (i > 0 && ob->buf[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+/*
+ * Make room for N (<= cap) more bytes.  In whole-line mode write only the
+ * whole lines and move the partial one to the front, unless it leaves no
+ * room: a line longer than the buffer cannot wait for its end.
+ */
+static int
+make_room(struct outbuf *ob, size_t n)
+{
+	size_t k;
+
+	if (n <= ob->cap - ob->len)
+		return 0;
+	if (!ob->whole_lines)
+		return outbuf_flush(ob);
+	k = whole_line_bytes(ob);
+	if (k == 0 || n > ob->cap - (ob->len - k))
+		return outbuf_flush(ob);
+	if (write_all(ob, ob->buf, k) < 0)
+		return -1;
+	memmove(ob->buf, ob->buf + k, ob->len - k);
+	ob->len -= k;
+	return 0;
+}
+
+int
+outbuf_flush_lines(struct outbuf *ob)
+{
+	if (ob->err != 0)
+		return fail(ob, ob->err);
+	ob->len = whole_line_bytes(ob);
+	return outbuf_flush(ob);
+}
+
 unsigned char *
 outbuf_reserve(struct outbuf *ob, size_t n)
 {
@@ -101,7 +145,7 @@ outbuf_reserve(struct outbuf *ob, size_t n)
 		errno = EINVAL;
 		return NULL;
 	}
-	if (n > ob->cap - ob->len && outbuf_flush(ob) < 0)
+	if (make_room(ob, n) < 0)
 		return NULL;
 	return ob->buf + ob->len;
 }
@@ -118,6 +162,21 @@ outbuf_write(struct outbuf *ob, const void *p, size_t n)
 		ob->len += n;
 		return 0;
 	}
+	/* Lines: through the buffer, a buffer's worth at a time. */
+	while (ob->whole_lines && n > 0) {
+		size_t k = n < ob->cap ? n : ob->cap;
+
+		if (make_room(ob, k) < 0)
+			return -1;
+		if (k > ob->cap - ob->len)
+			k = ob->cap - ob->len;
+		memcpy(ob->buf + ob->len, s, k);
+		ob->len += k;
+		s += k;
+		n -= k;
+	}
+	if (n == 0)
+		return 0;
 	/* Top up the buffer, drain it, then write big pieces directly. */
 	if (ob->len > 0) {
 		size_t k = ob->cap - ob->len;

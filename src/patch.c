@@ -632,13 +632,9 @@ static int read_dump(struct patch *pt)
 		if (rc == WALK_PAUSE && compare_pending(pt) < 0)
 			rc = 1;
 	} while (rc == WALK_PAUSE);
-	if (rc < 0) {
-		if (dmf.faulted)
-			diag("patch", "%s: file changed size while being read",
-			     pt->dump_name);
-		else
-			diag_errno("patch", "%s", pt->dump_name);
-	}
+	if (rc < 0)
+		report_read_failure("patch", pt->dump_name, &dmf, 0,
+				    UINT64_MAX, NULL);
 	if (rc == 0 && pt->ncarry > 0 &&
 	    take_line(pt, pt->carry, pt->ncarry) != 0)
 		rc = 1;

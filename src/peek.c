@@ -298,6 +298,21 @@ static int finish_output(struct peek *pk)
 	return rc;
 }
 
+/*
+ * The hex of a range is one line: held whole up to this many bytes, so
+ * that a fault part-way prints none of it rather than part.  (A longer
+ * line, of a range past 32 MiB, goes out as it is made.)
+ */
+#define HEX_LINE_HELD ((size_t)64 << 20)
+
+/* The output buffer's size for LEN bytes: 0 is outbuf's default. */
+static size_t output_room(const struct peek *pk, uint64_t len)
+{
+	if (pk->mode != SHOW_HEX || len < OUTBUF_SIZE / 2)
+		return 0;
+	return len < HEX_LINE_HELD / 2 ? (size_t)(2 * len + 1) : HEX_LINE_HELD;
+}
+
 int cmd_peek(int argc, char **argv)
 {
 	struct peek_args a;
@@ -319,10 +334,12 @@ int cmd_peek(int argc, char **argv)
 	if (arg_offset("peek", "offset", a.off_text, &soff) < 0 ||
 	    setup(&pk, &a, &want, &len) < 0)
 		goto out;
-	if (outbuf_init(&pk.out, 1, 0) < 0) {
+	if (outbuf_init(&pk.out, 1, output_room(&pk, len)) < 0) {
 		diag_errno("peek", "output buffer");
 		goto out;
 	}
+	/* Text is lines: a fault leaves whole ones (raw has none). */
+	pk.out.whole_lines = pk.mode != SHOW_RAW;
 	name = strcmp(a.path, "-") == 0 ? "standard input" : a.path;
 	if (open_input("peek", a.path, &mf) < 0)
 		goto out;
@@ -350,10 +367,8 @@ int cmd_peek(int argc, char **argv)
 		/* Hold the bytes: a stream's range is known to exist only
 		 * once it has been read, and nothing may be printed before. */
 		rc = mapfile_walk(&mf, off, len, hold, &pk);
-		if (mf.faulted)
-			goto changed;
 		if (rc != 0) {
-			diag_errno("peek", "%s", name);
+			report_read_failure("peek", name, &mf, off, len, NULL);
 			goto close;
 		}
 		if (pk.nheld < len) {
@@ -372,19 +387,16 @@ int cmd_peek(int argc, char **argv)
 		}
 		rc = show(&pk, pk.held, pk.nheld);
 	} else {
+		/* A fault, and a write(2) straight from the mapping (raw)
+		 * that met EFAULT, end the walk with mf.faulted. */
 		rc = mapfile_walk(&mf, off, len, show_chunk, &pk);
-		if (mf.faulted)
-			goto changed;
 		if (rc < 0) {
-			diag_errno("peek", "%s", name);
+			report_read_failure("peek", name, &mf, off, len,
+					    &pk.out);
 			goto close;
 		}
 	}
 	if (rc != 0 || finish_output(&pk) < 0) {
-		/* write(2) straight from a mapping that lost its pages fails
-		 * with EFAULT where a read of it would raise SIGBUS. */
-		if (pk.out.err == EFAULT && mf.kind != MF_STREAM)
-			goto changed;
 		if (pk.out.err != EPIPE) {
 			errno = pk.out.err;
 			diag_errno("peek", "write error on standard output");
@@ -392,9 +404,6 @@ int cmd_peek(int argc, char **argv)
 		}
 	}
 	status = EXIT_DONE;
-	goto close;
-changed:
-	report_fault("peek", name, &mf, off + len, 0);
 close:
 	if (close_file("peek", name, &mf) < 0)
 		status = EXIT_TROUBLE;

@@ -339,6 +339,47 @@ static void test_peek_truncated_under_slow_reader(void **state)
 }
 
 /*
+ * Every format ends on a whole line when the file shrinks mid-read (issue
+ * 8, item 11: -f plain and -f c ended mid-line, their lines cut where the
+ * output buffer was drained).  The buffer is drained when full, with the
+ * command then blocked on the slow pipe: the truncation comes after a
+ * drain that, on main, cut a line.
+ */
+static void test_every_format_truncated_under_slow_reader(void **state)
+{
+	static const char *const formats[][6] = {
+		{ "hexdump", "-f", "plain", NULL },
+		{ "hexdump", "-f", "c", NULL },
+		{ "hexdump", "-f", "xxd", "-c", "7", NULL },
+		{ "hexdump", "-f", "plain", "-c", "7", NULL },
+		{ "peek", "-f", "plain", NULL },
+		{ "peek", "-f", "c", NULL },
+		{ "peek", "-f", "xxd", NULL },
+		{ "peek", "-f", "canonical", NULL },
+	};
+	const char *f = tmp_path("slow-formats");
+
+	(void)state;
+	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		const char *argv[12];
+		size_t n = 0;
+
+		argv[n++] = "mmtool";
+		for (size_t k = 0; formats[i][k] != NULL; k++)
+			argv[n++] = formats[i][k];
+		argv[n++] = f;
+		if (strcmp(formats[i][0], "peek") == 0) {
+			argv[n++] = "0";
+			argv[n++] = "8M";
+		}
+		argv[n] = NULL;
+		make_random_file(f, 8u << 20, 12);
+		truncate_under_slow_reader(f, argv, 65536);
+	}
+}
+
+/*
  * poke's store into the mapping, with the file truncated under it by a
  * program that knows nothing of mmtool's lock.  A 16 MiB store takes some
  * milliseconds of page faults; the truncation comes after a delay that
@@ -1229,6 +1270,7 @@ int main(void)
 		cmocka_unit_test(test_hexdump_truncated_under_slow_reader),
 		cmocka_unit_test(test_find_truncated_under_slow_reader),
 		cmocka_unit_test(test_peek_truncated_under_slow_reader),
+		cmocka_unit_test(test_every_format_truncated_under_slow_reader),
 		cmocka_unit_test(test_poke_store_into_truncated_mapping),
 		cmocka_unit_test_setup_teardown(test_full_fs_poke_into_hole,
 						mount_small_fs,
