@@ -20,10 +20,22 @@
  *   OFFSET     alone: hexdump's final line, the size
  *   blank      empty, or nothing but blanks
  *
+ * Guarded dumps (what mmtool diff prints) add a one-character prefix to
+ * those lines, and headers:
+ *
+ *   "-" LINE   FILE1's bytes (a DATA line), or FILE1's size (an END line)
+ *   "+" LINE   FILE2's bytes, or its size
+ *   " " LINE   context: the same bytes in both (a DATA line)
+ *   "--- ..."  "+++ ..."  the names of the two files (HEADER lines)
+ *   "@@ -0xOFF +0xOFF @@ ..."  a hunk begins (HUNK; 0x is optional)
+ *
+ * where LINE is a line of either layout as above, starting with its
+ * offset.  The prefix is in dl->side; plain lines have DUMPLINE_PLAIN.
+ *
  * OFFSET is hexadecimal, one digit or more (dumps print at least eight and
  * more past 4 GiB), at most 2^63-1, and the line's bytes must end by 2^63-1
  * too.  Trailing blanks, tabs and a carriage return are ignored everywhere.
- * A line may not start with a blank unless it is blank.
+ * A line may not start with a blank unless it is blank or context.
  *
  * A lone OFFSET must look like the one hexdump prints: eight digits, or
  * nine to sixteen without a leading zero.  Any other line of nothing but
@@ -44,7 +56,17 @@ enum dumpline_kind {
 	DUMPLINE_BLANK,		/* nothing on the line */
 	DUMPLINE_STAR,		/* "*": squeezed repeats, writes nothing */
 	DUMPLINE_END,		/* a lone offset, writes nothing */
-	DUMPLINE_DATA		/* bytes at an offset */
+	DUMPLINE_DATA,		/* bytes at an offset */
+	DUMPLINE_HEADER,	/* "--- NAME" or "+++ NAME" of a guarded dump */
+	DUMPLINE_HUNK		/* "@@ -0xOFF +0xOFF @@" of a guarded dump */
+};
+
+/* The prefix of a guarded dump's line. */
+enum dumpline_side {
+	DUMPLINE_PLAIN,		/* none: a line of a plain dump */
+	DUMPLINE_OLD,		/* '-', or a "---" header */
+	DUMPLINE_NEW,		/* '+', or a "+++" header */
+	DUMPLINE_CONTEXT	/* ' ' */
 };
 
 enum dumpline_layout {
@@ -56,7 +78,10 @@ enum dumpline_layout {
 struct dumpline {
 	enum dumpline_kind kind;
 	enum dumpline_layout layout;
-	uint64_t offset;	/* DATA and END: the line's offset */
+	enum dumpline_side side;
+	uint64_t offset;	/* DATA and END: the line's offset; HUNK: the
+				 * '-' side's */
+	uint64_t offset2;	/* HUNK: the '+' side's offset */
 	size_t len;		/* DATA: bytes stored in OUT, at least 1 */
 	size_t column;		/* failure: 1-based column of the fault */
 };

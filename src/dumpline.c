@@ -170,15 +170,108 @@ static int is_bare_hex(const unsigned char *s, size_t n)
 	       (k == 16 && hex_value(s[0]) > 7);
 }
 
+/*
+ * "-0xOFF" or "+0xOFF" at S[*I] (SIGN the sign), for a hunk header; the
+ * 0x is optional.  0 and *I past it, or -1.
+ */
+static int hunk_offset(const unsigned char *s, size_t n, size_t *i,
+		       unsigned char sign, uint64_t *off, struct dumpline *dl,
+		       const char **why)
+{
+	size_t j = *i, start;
+	int d;
+
+	if (j >= n || s[j] != sign)
+		return fail(dl, j, sign == '-' ? "expected '-0xOFFSET' in the "
+			    "hunk header" : "expected '+0xOFFSET' in the hunk "
+			    "header", why);
+	j++;
+	if (j + 1 < n && s[j] == '0' && (s[j + 1] == 'x' || s[j + 1] == 'X'))
+		j += 2;
+	*off = 0;
+	for (start = j; j < n && (d = hex_value(s[j])) >= 0; j++) {
+		if (*off > (DUMPLINE_LIMIT - (uint64_t)d) / 16)
+			return fail(dl, j, "offset larger than 2^63-1", why);
+		*off = *off * 16 + (uint64_t)d;
+	}
+	if (j == start)
+		return fail(dl, j, "invalid hex digit", why);
+	*i = j;
+	return 0;
+}
+
+/* "@@ -0xOFF +0xOFF @@", then anything (diff -p puts text there). */
+static int parse_hunk(const unsigned char *s, size_t n, struct dumpline *dl,
+		      const char **why)
+{
+	size_t i = 2;
+
+	if (i >= n || s[i] != ' ')
+		return fail(dl, i, "expected a blank after '@@'", why);
+	i++;
+	if (hunk_offset(s, n, &i, '-', &dl->offset, dl, why) < 0)
+		return -1;
+	if (i >= n || s[i] != ' ')
+		return fail(dl, i, "expected a blank in the hunk header", why);
+	i++;
+	if (hunk_offset(s, n, &i, '+', &dl->offset2, dl, why) < 0)
+		return -1;
+	if (i + 2 >= n || s[i] != ' ' || s[i + 1] != '@' || s[i + 2] != '@')
+		return fail(dl, i, "expected ' @@' to end the hunk header",
+			    why);
+	dl->kind = DUMPLINE_HUNK;
+	return 0;
+}
+
+static int parse_plain(const unsigned char *s, size_t n, unsigned char *out,
+		       struct dumpline *dl, const char **why);
+
 int dumpline_parse(const char *line, size_t n, unsigned char *out,
 		   struct dumpline *dl, const char **why)
 {
 	const unsigned char *s = (const unsigned char *)line;
+	enum dumpline_side side = DUMPLINE_PLAIN;
+	int rc;
+
+	memset(dl, 0, sizeof(*dl));
+	if (n >= 3 && (memcmp(s, "---", 3) == 0 || memcmp(s, "+++", 3) == 0) &&
+	    (n == 3 || s[3] == ' ' || s[3] == '\t')) {
+		dl->kind = DUMPLINE_HEADER;
+		dl->side = s[0] == '-' ? DUMPLINE_OLD : DUMPLINE_NEW;
+		return 0;
+	}
+	if (n >= 2 && s[0] == '@' && s[1] == '@')
+		return parse_hunk(s, n, dl, why);
+	/* A prefix: '-', '+' or one blank, then a line with its offset. */
+	if (n >= 2 && hex_value(s[1]) >= 0) {
+		if (s[0] == '-')
+			side = DUMPLINE_OLD;
+		else if (s[0] == '+')
+			side = DUMPLINE_NEW;
+		else if (s[0] == ' ')
+			side = DUMPLINE_CONTEXT;
+	}
+	if (side == DUMPLINE_PLAIN)
+		return parse_plain(s, n, out, dl, why);
+	rc = parse_plain(s + 1, n - 1, out, dl, why);
+	if (rc < 0) {
+		dl->column++;
+		return -1;
+	}
+	if (side == DUMPLINE_CONTEXT && dl->kind != DUMPLINE_DATA)
+		return fail(dl, 0, "a context line holds no bytes", why);
+	dl->side = side;
+	return 0;
+}
+
+/* A line of a plain dump (or a guarded one's, past its prefix). */
+static int parse_plain(const unsigned char *s, size_t n, unsigned char *out,
+		       struct dumpline *dl, const char **why)
+{
 	uint64_t off = 0;
 	size_t i = 0;
 	int d, rc;
 
-	memset(dl, 0, sizeof(*dl));
 	if (rest_is_blank(s, 0, n)) {
 		dl->kind = DUMPLINE_BLANK;
 		return 0;
@@ -242,6 +335,12 @@ int dumpseq_next(struct dumpseq *sq, const struct dumpline *dl, char *msg,
 	switch (dl->kind) {
 	case DUMPLINE_BLANK:
 		return 0;
+	case DUMPLINE_HEADER:
+	case DUMPLINE_HUNK:
+		/* Guarded dumps have their own order (patch checks it). */
+		what = "a guarded dump's header (---, +++ or @@) in a plain "
+		       "dump";
+		break;
 	case DUMPLINE_STAR:
 		if (sq->last != DUMPLINE_DATA)
 			what = "'*' with no dump line above it to repeat";

@@ -43,14 +43,18 @@
 #include "opttab.h"
 #include "outbuf.h"
 
-enum { OPT_DRY_RUN = OPT_LONG, OPT_GROW, OPT_NO_SYNC };
+enum { OPT_DRY_RUN = OPT_LONG, OPT_GROW, OPT_SHRINK, OPT_NO_SYNC };
 
 static const struct opt patch_opts[] = {
 	{ OPT_DRY_RUN, "dry-run", OPT_NOARG, NULL,
 	  "print each changed run (0xOFFSET: OLDHEX -> NEWHEX)\n"
 	  "and write nothing", NULL, 0 },
+	{ 'R', "reverse", OPT_NOARG, NULL,
+	  "guarded dump: swap its sides (undo it)", NULL, 0 },
 	{ OPT_GROW, "grow", OPT_NOARG, NULL,
 	  "extend FILE if the dump passes its end", NULL, 0 },
+	{ OPT_SHRINK, "shrink", OPT_NOARG, NULL,
+	  "guarded dump: let its sizes shrink FILE", NULL, 0 },
 	{ OPT_NO_SYNC, "no-sync", OPT_NOARG, NULL,
 	  "do not wait for the data to reach storage", NULL, 0 },
 	{ 'v', "verbose", OPT_NOARG, NULL,
@@ -60,13 +64,16 @@ static const struct opt patch_opts[] = {
 
 const struct cmdopts patch_options = {
 	"patch",
-	"usage: mmtool patch [--dry-run] [--grow] [--no-sync] [-v] FILE [DUMP | -]\n"
+	"usage: mmtool patch [--dry-run] [-R] [--grow] [--shrink] [--no-sync] "
+	"[-v] FILE [DUMP | -]\n"
 	"\n"
 	"Write the bytes of an edited hex dump (xxd or hexdump -C layout, any\n"
 	"xxd -c/-g) back into FILE at the offsets its lines carry.  DUMP is\n"
 	"read from standard input when it is - or missing.  The ASCII column,\n"
 	"'*' lines and the final offset line are ignored; only bytes that\n"
-	"differ are written.\n"
+	"differ are written.  A guarded dump (mmtool diff's) is applied only\n"
+	"where FILE holds its '-' side; hunks already applied are skipped, and\n"
+	"any other hunk is a conflict (exit 1, nothing written).\n"
 	"\n",
 	patch_opts, NULL
 };
@@ -88,8 +95,11 @@ const struct cmdopts patch_options = {
  * bytes can be compared outside it (see take_chunk). */
 #define WALK_PAUSE 2
 
+/* What the dump is, from its first line (see "guarded dumps" below). */
+enum { MODE_NONE, MODE_PLAIN, MODE_GUARDED };
+
 struct patch_args {
-	int dry_run, grow, no_sync, verbose;
+	int dry_run, grow, shrink, reverse, no_sync, verbose;
 	const char *path;
 	const char *dump;	/* "-" for standard input */
 };
@@ -159,6 +169,24 @@ struct patch {
 	struct span *spans;
 	size_t nspans, spans_cap;
 
+	/* Guarded dumps (see "guarded dumps" below). */
+	int mode;		/* MODE_*: what the first line said */
+	struct gline *glines;	/* checked hunks' lines, then the open one's */
+	size_t nglines, glines_cap;
+	unsigned char *gbytes;	/* the lines' bytes */
+	size_t ngbytes, gbytes_cap;
+	struct ghunk *hunks;	/* complete hunks, not yet checked */
+	size_t nhunks, hunks_cap;
+	size_t open_first;	/* glines[open_first..] are the open hunk's */
+	unsigned long open_line;	/* its "@@" line (0: none yet) */
+	uint64_t old_end, new_end;	/* ends of each side's last line */
+	int have_size[2];	/* a '-SIZE' / '+SIZE' line was read */
+	uint64_t size[2];	/* [0] the '-' side's (after -R), [1] '+' */
+	unsigned char *tbytes;	/* FILE's bytes under a hunk */
+	size_t ntbytes, tbytes_cap;
+	unsigned long conflicts;
+	unsigned long hunks_line;	/* the hunk whose changes are noted */
+
 	/* The write's cursor into changes[], and a failure inside a walk. */
 	size_t cur;
 	int walk_errno;
@@ -176,6 +204,8 @@ static int parse_args(int argc, char **argv, struct patch_args *a)
 		switch (c) {
 		case OPT_DRY_RUN: a->dry_run = 1; break;
 		case OPT_GROW: a->grow = 1; break;
+		case OPT_SHRINK: a->shrink = 1; break;
+		case 'R': a->reverse = 1; break;
 		case OPT_NO_SYNC: a->no_sync = 1; break;
 		case 'v': a->verbose = 1; break;
 		case OPT_HELP: return -2;
@@ -366,6 +396,8 @@ static int copy_piece(void *ctx, const unsigned char *p, size_t n,
 	return 0;
 }
 
+static int check_hunks(struct patch *pt);
+
 /* Report a failure to read FILE (a fault: it shrank, or a page of it
  * could not be had). */
 static void read_failed(struct patch *pt)
@@ -387,6 +419,8 @@ static int compare_pending(struct patch *pt)
 	size_t i = 0;
 	unsigned char *b;
 
+	if (pt->mode == MODE_GUARDED)
+		return check_hunks(pt);
 	if (pt->nsegs == 0)
 		return 0;
 	b = grow_array(pt->pend_old, &pt->pend_old_cap, pt->npend, 1);
@@ -438,6 +472,458 @@ static int compare_pending(struct patch *pt)
 nomem:
 	diag_errno("patch", "%s", pt->a.path);
 	return -1;
+}
+
+/* ---- Guarded dumps ------------------------------------------------------ */
+
+/*
+ * A guarded dump (what mmtool diff prints) is read hunk by hunk.  Each
+ * line of a hunk is held (its bytes in gbytes) until the hunk ends, at the
+ * next "@@", the sizes or the end of the dump; complete hunks are checked
+ * against FILE in batches, where plain lines are compared, and only the
+ * changes they call for are kept.  Each byte of a hunk has a '-' side (the
+ * '-' and context lines: what FILE must hold) and a '+' side ('+' and
+ * context lines: what to write), after -R has swapped them:
+ *
+ *   - a byte that FILE holds is "old" if it equals the '-' byte, and
+ *     "new" if it equals the '+' byte; where a side has no byte (past its
+ *     size), a zero counts for it: the file has grown there and the byte
+ *     is not written yet;
+ *   - a byte past FILE's end is "old" where the '-' side has none (the
+ *     file has not grown yet) and "new" where the '+' side has none (the
+ *     file has been shrunk already).
+ *
+ * A hunk whose bytes are all new is applied already and skipped; one with
+ * a byte that is neither is a conflict; otherwise the '+' bytes that FILE
+ * does not hold yet are noted as changes.  So a hunk half-written by an
+ * interrupted patch (each byte old or new) is completed by running the
+ * patch again, and -R takes back either.  The sizes are checked last:
+ * FILE must have the '-' size or the '+' one (already applied).
+ */
+
+/* A line of a hunk: LEN bytes at file offset OFF, held at gbytes[at]. */
+struct gline {
+	uint64_t off;
+	size_t len, at;
+	int side;		/* DUMPLINE_OLD, _NEW or _CONTEXT, after -R */
+};
+
+/* A complete hunk: COUNT lines from glines[first]; LINE is its "@@". */
+struct ghunk {
+	size_t first, count;
+	unsigned long line;
+};
+
+/* The check of one hunk, piece by piece (see sweep_hunk). */
+struct hunk_check {
+	size_t tpos;		/* FILE's bytes of the piece at tbytes[tpos] */
+	int all_new;
+	int conflict;
+	uint64_t conflict_off;
+	int failed;		/* errno-style failure, message printed */
+};
+
+/* Close the open hunk: it joins those waiting for their check. */
+static int end_hunk(struct patch *pt)
+{
+	struct ghunk *h;
+
+	if (pt->nglines == pt->open_first)
+		return 0;
+	h = grow_array(pt->hunks, &pt->hunks_cap, pt->nhunks + 1, sizeof(*h));
+	if (h == NULL)
+		return -1;
+	pt->hunks = h;
+	h = &pt->hunks[pt->nhunks++];
+	h->first = pt->open_first;
+	h->count = pt->nglines - pt->open_first;
+	h->line = pt->open_line;
+	pt->open_first = pt->nglines;
+	pt->open_line = 0;
+	return 0;
+}
+
+/* Walk callback: FILE's bytes under a piece go to tbytes (a hole: zeros). */
+static int copy_target(void *ctx, const unsigned char *p, size_t n,
+		       uint64_t off)
+{
+	struct patch *pt = ctx;
+
+	(void)off;
+	if (p != NULL)
+		memcpy(pt->tbytes + pt->ntbytes, p, n);
+	else
+		memset(pt->tbytes + pt->ntbytes, 0, n);
+	pt->ntbytes += n;
+	return 0;
+}
+
+/* Pass 1 on a piece: read what FILE holds there and judge each byte. */
+static int judge_piece(struct patch *pt, struct hunk_check *hc, uint64_t off,
+		       size_t len, const unsigned char *ob,
+		       const unsigned char *nb)
+{
+	uint64_t t_size = pt->old_size;
+	size_t held = off >= t_size ? 0 : t_size - off < len ?
+		      (size_t)(t_size - off) : len;
+	unsigned char *b;
+
+	b = grow_array(pt->tbytes, &pt->tbytes_cap, hc->tpos + len, 1);
+	if (b == NULL) {
+		diag_errno("patch", "%s", pt->a.path);
+		return -1;
+	}
+	pt->tbytes = b;
+	pt->ntbytes = hc->tpos;
+	if (held > 0 &&
+	    mapfile_walk(&pt->mf, off, held, copy_target, pt) != 0) {
+		read_failed(pt);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		int is_old, is_new;
+
+		if (i < held) {
+			unsigned char t = pt->tbytes[hc->tpos + i];
+
+			/* Where a side has no byte, the file reads as zero
+			 * once it has grown there. */
+			is_old = ob != NULL ? t == ob[i] : t == 0;
+			is_new = nb != NULL ? t == nb[i] : t == 0;
+		} else {
+			is_old = ob == NULL;
+			is_new = nb == NULL;
+		}
+		if (!is_new)
+			hc->all_new = 0;
+		if (!is_old && !is_new && !hc->conflict) {
+			hc->conflict = 1;
+			hc->conflict_off = off + i;
+		}
+	}
+	hc->tpos += len;
+	return 0;
+}
+
+/* Pass 2 on a piece: note the '+' bytes that FILE does not hold yet. */
+static int note_piece(struct patch *pt, struct hunk_check *hc, uint64_t off,
+		      size_t len, const unsigned char *ob,
+		      const unsigned char *nb)
+{
+	const unsigned char *t = pt->tbytes + hc->tpos;
+	uint64_t t_size = pt->old_size;
+	size_t i = 0;
+
+	(void)ob;
+	hc->tpos += len;
+	if (nb == NULL)
+		return 0;
+	while (i < len) {
+		int held = off + i < t_size;
+		size_t j = i;
+
+		if (held && t[i] == nb[i]) {
+			i++;
+			continue;
+		}
+		/* A run: bytes to store, all inside FILE or all past it. */
+		while (j < len && (off + j < t_size) == held &&
+		       (!held || t[j] != nb[j]))
+			j++;
+		if (!held) {
+			if (!pt->a.grow || pt->mf.kind != MF_REGULAR) {
+				if (pt->outside_line == 0) {
+					pt->outside_line = pt->hunks_line;
+					pt->outside_off = off + i;
+					pt->outside_end = off + j;
+				}
+				return 0;
+			}
+			if (off + j > pt->new_size)
+				pt->new_size = off + j;
+		}
+		if (note_diff(pt, off + i, held ? t + i : NULL, nb + i, j - i)
+		    < 0) {
+			diag_errno("patch", "%s", pt->a.path);
+			return -1;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+typedef int (*piece_fn)(struct patch *pt, struct hunk_check *hc,
+			uint64_t off, size_t len, const unsigned char *ob,
+			const unsigned char *nb);
+
+/* The next line of hunk lines L[i..n) on the '-' side (OLD) or '+' side. */
+static size_t next_of_side(const struct gline *l, size_t i, size_t n, int old)
+{
+	while (i < n && l[i].side == (old ? DUMPLINE_NEW : DUMPLINE_OLD))
+		i++;
+	return i;
+}
+
+/*
+ * Cut hunk H into pieces where each side either has bytes all along or
+ * none, in order of offset, and call FN on each with the '-' side's bytes
+ * OB and the '+' side's NB (NULL where that side has none).  Each side's
+ * lines are in order and do not overlap (take_guarded made sure).
+ */
+static int sweep_hunk(struct patch *pt, const struct ghunk *h, piece_fn fn,
+		      struct hunk_check *hc)
+{
+	const struct gline *l = pt->glines + h->first;
+	size_t n = h->count;
+	size_t io = next_of_side(l, 0, n, 1), in = next_of_side(l, 0, n, 0);
+	uint64_t pos = 0;
+
+	if (io < n)
+		pos = l[io].off;
+	if (in < n && (io >= n || l[in].off < pos))
+		pos = l[in].off;
+	while (io < n || in < n) {
+		const struct gline *o = io < n && l[io].off <= pos ? &l[io] : NULL;
+		const struct gline *w = in < n && l[in].off <= pos ? &l[in] : NULL;
+		uint64_t end = UINT64_MAX;
+
+		if (o == NULL && w == NULL) {
+			pos = io < n ? l[io].off : UINT64_MAX;
+			if (in < n && l[in].off < pos)
+				pos = l[in].off;
+			continue;
+		}
+		end = o != NULL ? o->off + o->len : io < n ? l[io].off : end;
+		if (w != NULL && w->off + w->len < end)
+			end = w->off + w->len;
+		else if (w == NULL && in < n && l[in].off < end)
+			end = l[in].off;
+		if (fn(pt, hc, pos, (size_t)(end - pos),
+		       o ? pt->gbytes + o->at + (pos - o->off) : NULL,
+		       w ? pt->gbytes + w->at + (pos - w->off) : NULL) < 0)
+			return -1;
+		pos = end;
+		if (o != NULL && pos == o->off + o->len)
+			io = next_of_side(l, io + 1, n, 1);
+		if (w != NULL && pos == w->off + w->len)
+			in = next_of_side(l, in + 1, n, 0);
+	}
+	return 0;
+}
+
+/* Check one hunk against FILE, and note its changes if it applies. */
+static int check_hunk(struct patch *pt, const struct ghunk *h)
+{
+	struct hunk_check hc;
+
+	memset(&hc, 0, sizeof(hc));
+	hc.all_new = 1;
+	if (sweep_hunk(pt, h, judge_piece, &hc) < 0)
+		return -1;
+	if (hc.conflict) {
+		diag("patch", "%s: conflict at 0x%llx (%s:%lu): the bytes there "
+		     "are neither side of the hunk", pt->a.path,
+		     (unsigned long long)hc.conflict_off, pt->dump_name,
+		     h->line);
+		pt->conflicts++;
+		return 0;
+	}
+	if (hc.all_new || pt->conflicts > 0)
+		return 0;
+	hc.tpos = 0;
+	pt->hunks_line = h->line;
+	return sweep_hunk(pt, h, note_piece, &hc);
+}
+
+/* Check the complete hunks, then keep only the open one's lines. */
+static int check_hunks(struct patch *pt)
+{
+	size_t keep_at, i;
+
+	for (i = 0; i < pt->nhunks; i++)
+		if (check_hunk(pt, &pt->hunks[i]) < 0)
+			return -1;
+	keep_at = pt->open_first < pt->nglines ?
+		  pt->glines[pt->open_first].at : pt->ngbytes;
+	for (i = pt->open_first; i < pt->nglines; i++) {
+		pt->glines[i - pt->open_first] = pt->glines[i];
+		pt->glines[i - pt->open_first].at -= keep_at;
+	}
+	memmove(pt->gbytes, pt->gbytes + keep_at, pt->ngbytes - keep_at);
+	pt->ngbytes -= keep_at;
+	pt->nglines -= pt->open_first;
+	pt->open_first = 0;
+	pt->nhunks = 0;
+	return 0;
+}
+
+/* Bytes of the complete hunks waiting for their check. */
+static size_t hunk_bytes_waiting(const struct patch *pt)
+{
+	return pt->open_first < pt->nglines ? pt->glines[pt->open_first].at :
+	       pt->ngbytes;
+}
+
+/*
+ * The sizes, once every hunk is checked: FILE has the '-' size (then it
+ * takes the '+' size, growing with --grow, shrinking with --shrink), or
+ * the '+' size already.  0, or -1 after a message (exit 2).
+ */
+static int check_sizes(struct patch *pt)
+{
+	uint64_t from = pt->size[0], to = pt->size[1], t = pt->old_size;
+
+	if (!pt->have_size[0] && !pt->have_size[1])
+		return 0;
+	if (!pt->have_size[0] || !pt->have_size[1]) {
+		diag("patch", "%s: a guarded dump has both sizes ('-SIZE' and "
+		     "'+SIZE') or neither", pt->dump_name);
+		return -1;
+	}
+	if (t == to || pt->conflicts > 0)
+		return 0;
+	if (t != from) {
+		diag("patch", "%s: conflict at 0x%llx: the size is %llu, the "
+		     "dump's is %llu (%llu once applied)", pt->a.path,
+		     (unsigned long long)t, (unsigned long long)t,
+		     (unsigned long long)from, (unsigned long long)to);
+		pt->conflicts++;
+		return 0;
+	}
+	if (to > t && (!pt->a.grow || pt->mf.kind != MF_REGULAR)) {
+		diag("patch", "%s: would grow from %llu to %llu bytes%s",
+		     pt->a.path, (unsigned long long)t, (unsigned long long)to,
+		     pt->mf.kind == MF_REGULAR ? "; --grow allows it" : "");
+		return -1;
+	}
+	if (to < t && (!pt->a.shrink || pt->mf.kind != MF_REGULAR)) {
+		diag("patch", "%s: would discard %llu byte%s (%llu -> %llu)%s",
+		     pt->a.path, (unsigned long long)(t - to),
+		     t - to == 1 ? "" : "s", (unsigned long long)t,
+		     (unsigned long long)to,
+		     pt->mf.kind == MF_REGULAR ? "; --shrink allows it" : "");
+		return -1;
+	}
+	pt->new_size = to;
+	return 0;
+}
+
+/* The end of a guarded dump: its last hunk, then the sizes.  0, or -1
+ * after a message. */
+static int finish_guarded(struct patch *pt)
+{
+	if (end_hunk(pt) < 0) {
+		diag_errno("patch", "%s", pt->dump_name);
+		return -1;
+	}
+	if (check_hunks(pt) < 0)
+		return -1;
+	return check_sizes(pt);
+}
+
+/*
+ * One line of a guarded dump: DL, its bytes at B.  Headers and blank
+ * lines hold nothing; "@@" ends the open hunk; the sizes end the last.
+ * 0, or 1 after a message.
+ */
+static int take_guarded(struct patch *pt, const struct dumpline *dl,
+			const unsigned char *b)
+{
+	int side = dl->side;
+	struct gline *g;
+	unsigned char *bytes;
+
+	if (pt->a.reverse && side != DUMPLINE_CONTEXT)
+		side = side == DUMPLINE_OLD ? DUMPLINE_NEW : DUMPLINE_OLD;
+	if (dl->kind == DUMPLINE_BLANK || dl->kind == DUMPLINE_HEADER)
+		return 0;
+	if (pt->have_size[0] || pt->have_size[1]) {
+		if (dl->kind == DUMPLINE_END &&
+		    !pt->have_size[side == DUMPLINE_NEW])
+			goto size;
+		diag("patch", "%s:%lu: a line after the sizes that end a "
+		     "guarded dump", pt->dump_name, pt->line);
+		return 1;
+	}
+	if (dl->kind == DUMPLINE_HUNK) {
+		if (end_hunk(pt) < 0)
+			goto nomem;
+		pt->open_line = pt->line;
+		return 0;
+	}
+	if (dl->kind == DUMPLINE_END) {
+		if (end_hunk(pt) < 0)
+			goto nomem;
+		goto size;
+	}
+	if ((side != DUMPLINE_NEW && dl->offset < pt->old_end) ||
+	    (side != DUMPLINE_OLD && dl->offset < pt->new_end)) {
+		diag("patch", "%s:%lu: offset 0x%llx goes back before the end "
+		     "of the bytes above on its side", pt->dump_name, pt->line,
+		     (unsigned long long)dl->offset);
+		return 1;
+	}
+	if (side != DUMPLINE_NEW)
+		pt->old_end = dl->offset + dl->len;
+	if (side != DUMPLINE_OLD)
+		pt->new_end = dl->offset + dl->len;
+	if (pt->open_line == 0 && pt->nglines == pt->open_first)
+		pt->open_line = pt->line;
+	g = grow_array(pt->glines, &pt->glines_cap, pt->nglines + 1,
+		       sizeof(*g));
+	if (g == NULL)
+		goto nomem;
+	pt->glines = g;
+	bytes = grow_array(pt->gbytes, &pt->gbytes_cap, pt->ngbytes + dl->len,
+			   1);
+	if (bytes == NULL)
+		goto nomem;
+	pt->gbytes = bytes;
+	memcpy(pt->gbytes + pt->ngbytes, b, dl->len);
+	g = &pt->glines[pt->nglines++];
+	g->off = dl->offset;
+	g->len = dl->len;
+	g->at = pt->ngbytes;
+	g->side = side;
+	pt->ngbytes += dl->len;
+	return 0;
+size:
+	pt->have_size[side == DUMPLINE_NEW] = 1;
+	pt->size[side == DUMPLINE_NEW] = dl->offset;
+	return 0;
+nomem:
+	diag_errno("patch", "%s", pt->dump_name);
+	return 1;
+}
+
+/*
+ * Which kind of dump this is, from its first line that holds something;
+ * a line of the other kind later is an error.  0, or 1 after a message.
+ */
+static int check_mode(struct patch *pt, const struct dumpline *dl)
+{
+	int guarded = dl->side != DUMPLINE_PLAIN ||
+		      dl->kind == DUMPLINE_HEADER || dl->kind == DUMPLINE_HUNK;
+
+	if (dl->kind == DUMPLINE_BLANK)
+		return 0;
+	if (pt->mode == MODE_NONE) {
+		pt->mode = guarded ? MODE_GUARDED : MODE_PLAIN;
+		if (!guarded && pt->a.reverse) {
+			diag("patch", "%s:%lu: -R needs a guarded dump (as "
+			     "mmtool diff prints), not a plain one",
+			     pt->dump_name, pt->line);
+			return 1;
+		}
+		return 0;
+	}
+	if (guarded == (pt->mode == MODE_GUARDED))
+		return 0;
+	diag("patch", "%s:%lu: %s", pt->dump_name, pt->line, guarded ?
+	     "a guarded line ('-', '+', ' ', ---, +++ or @@) in a plain dump" :
+	     "a plain dump line in a guarded dump (every line needs '-', '+' "
+	     "or ' ')");
+	return 1;
 }
 
 /* ---- Step 2: the dump into the queue ----------------------------------- */
@@ -513,6 +999,10 @@ static int take_line(struct patch *pt, const char *s, size_t n)
 		     pt->line, why, dl.column);
 		return 1;
 	}
+	if (check_mode(pt, &dl) != 0)
+		return 1;
+	if (pt->mode == MODE_GUARDED)
+		return take_guarded(pt, &dl, pt->pend + pt->npend);
 	if (dumpseq_next(&pt->seq, &dl, msg, sizeof(msg)) < 0) {
 		diag("patch", "%s:%lu: %s", pt->dump_name, pt->line, msg);
 		return 1;
@@ -544,7 +1034,9 @@ static int take_line(struct patch *pt, const char *s, size_t n)
 
 static int queue_full(const struct patch *pt)
 {
-	return pt->npend >= PENDING_BYTES || pt->nsegs >= PENDING_SEGS;
+	return pt->npend >= PENDING_BYTES || pt->nsegs >= PENDING_SEGS ||
+	       hunk_bytes_waiting(pt) >= PENDING_BYTES ||
+	       pt->nhunks >= PENDING_SEGS;
 }
 
 /*
@@ -638,7 +1130,9 @@ static int read_dump(struct patch *pt)
 	if (rc == 0 && pt->ncarry > 0 &&
 	    take_line(pt, pt->carry, pt->ncarry) != 0)
 		rc = 1;
-	if (rc == 0 && pt->outside_line != 0) {
+	if (rc == 0 && pt->mode == MODE_GUARDED && finish_guarded(pt) < 0)
+		rc = 1;
+	if (rc == 0 && pt->outside_line != 0 && pt->conflicts == 0) {
 		diag("patch", "%s:%lu: range [%llu, %llu) is outside %s "
 		     "(%llu byte%s)%s", pt->dump_name, pt->outside_line,
 		     (unsigned long long)pt->outside_off,
@@ -815,6 +1309,13 @@ static int apply_changes(struct patch *pt)
 		undo_growth(pt);
 		return -1;
 	}
+	/* A guarded dump's sizes shrink FILE last, after every store, so
+	 * that an interrupted run leaves the tail there to be checked. */
+	if (pt->new_size < pt->mf.size &&
+	    mapfile_resize(&pt->mf, pt->new_size) < 0) {
+		diag_errno("patch", "%s", pt->a.path);
+		return -1;
+	}
 	if (!pt->a.no_sync && pt->mf.size != pt->old_size &&
 	    mapfile_fsync(&pt->mf) < 0) {
 		diag_errno("patch", "%s: data may not have reached storage",
@@ -894,6 +1395,11 @@ int cmd_patch(int argc, char **argv)
 	pt.old_size = pt.new_size = pt.mf.size;
 	if (read_dump(&pt) < 0)
 		goto close;
+	if (pt.conflicts > 0) {
+		/* Each was named; nothing is written or printed. */
+		status = EXIT_NEGATIVE;
+		goto close;
+	}
 	if (pt.a.dry_run && print_changes(&pt) < 0)
 		pt.out_failed = 1;
 	if (!pt.a.dry_run && (pt.nspans > 0 || pt.new_size != pt.old_size) &&
@@ -917,5 +1423,9 @@ out:
 	free(pt.newb);
 	free(pt.oldb);
 	free(pt.spans);
+	free(pt.glines);
+	free(pt.gbytes);
+	free(pt.hunks);
+	free(pt.tbytes);
 	return status;
 }

@@ -8,6 +8,13 @@
  * its offset, every line that differs shown, no line shown as a change
  * that does not differ, and the sizes last where they differ.  The lines
  * are read back with the library's own dump-line parser.
+ *
+ * Then the round trip the spec promises: diff a b > d; cp a c;
+ * patch --grow --shrink c d gives b; patch -R gives a again; a second run
+ * changes nothing, not even the mtime; a target edited elsewhere is a
+ * conflict (exit 1, named, nothing written); and a patch killed between
+ * two stores (strace injecting SIGKILL into its second msync) is
+ * completed by running it again, or undone with -R.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +29,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dumpline.h"
@@ -722,6 +731,388 @@ static void test_sparse(void **state)
 	free(b);
 }
 
+/* ---- patch with guarded dumps ----------------------------------------- */
+
+/* Set PATH's times far in the past, so that any write would show. */
+static void age_file(const char *path)
+{
+	struct timespec ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = 946684800;	/* 2000-01-01 */
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+/* Run "patch ARGS... FILE DUMP"; the run's status. */
+static int run_patch(struct run *r, const char *opts, const char *file,
+		     const char *dump)
+{
+	const char *argv[16];
+	char buf[128], *save = NULL, *w;
+	size_t n = 0;
+
+	argv[n++] = "patch";
+	snprintf(buf, sizeof(buf), "%s", opts);
+	for (w = strtok_r(buf, " ", &save); w != NULL;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n++] = file;
+	argv[n++] = dump;
+	argv[n] = NULL;
+	run_mmtool(r, NULL, 0, argv);
+	return r->status;
+}
+
+/* Save the output of diff ARGS A B as DUMP. */
+static void make_dump(const char *const *args, const char *fa,
+		      const char *fb, const char *dump, int want_status)
+{
+	struct run r;
+
+	run_diff(&r, args, fa, fb);
+	if (r.status != want_status)
+		fail_msg("diff exit %d: %s", r.status, r.err);
+	write_file(dump, r.out, r.out_len);
+	run_free(&r);
+}
+
+/*
+ * The round trip on A and B with diff ARGS: forward, again (nothing
+ * changes, not even the mtime), back with -R, and -R again.
+ */
+static void round_trip(const unsigned char *a, size_t na,
+		       const unsigned char *b, size_t nb,
+		       const char *const *args)
+{
+	const char *fa = tmp_path("ra"), *fb = tmp_path("rb");
+	const char *fc = tmp_path("rc"), *fd = tmp_path("rd");
+	int differ = na != nb || memcmp(a, b, na) != 0;
+	struct snapshot snap;
+	struct run r;
+
+	write_file(fa, a, na);
+	write_file(fb, b, nb);
+	make_dump(args, fa, fb, fd, differ);
+	write_file(fc, a, na);
+	if (run_patch(&r, "--grow --shrink", fc, fd) != 0)
+		fail_msg("patch: %s", r.err);
+	assert_int_equal(r.out_len + r.err_len, 0);
+	run_free(&r);
+	assert_file(fc, b, nb);
+	age_file(fc);
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "--grow --shrink -v", fc, fd), 0);
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	snapshot_free(&snap);
+	if (run_patch(&r, "-R --grow --shrink", fc, fd) != 0)
+		fail_msg("patch -R: %s", r.err);
+	run_free(&r);
+	assert_file(fc, a, na);
+	age_file(fc);
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "-R --grow --shrink", fc, fd), 0);
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	snapshot_free(&snap);
+}
+
+static void test_round_trips_random(void **state)
+{
+	static const size_t sizes[][2] = {
+		{ 5000, 5000 }, { 5000, 5003 }, { 5000, 4990 }, { 1, 0 },
+		{ 0, 17 }, { 0, 0 }, { 4096, 4096 }, { 33, 32 },
+	};
+	static const size_t nchanges[] = { 1, 7, 400 };
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t na = sizes[s][0], nb = sizes[s][1];
+		unsigned char *a = malloc(na + 1);
+
+		assert_non_null(a);
+		fill_random(a, na, (uint32_t)s + 70);
+		for (size_t c = 0; c < sizeof(nchanges) / sizeof(nchanges[0]);
+		     c++) {
+			unsigned char *b = variant(a, na, nb, nchanges[c],
+						   (uint32_t)(s * 10 + c + 3));
+
+			for (size_t l = 0; l < NLAYOUTS; l++)
+				round_trip(a, na, b, nb, LAYOUTS[l]);
+			free(b);
+		}
+		free(a);
+	}
+}
+
+static void test_round_trips_binary(void **state)
+{
+	size_t na;
+	unsigned char *a = read_file(mmtool_path(), &na), *b;
+
+	(void)state;
+	b = variant(a, na, na + 3000, 50, 77);
+	for (size_t l = 0; l < NLAYOUTS; l++)
+		round_trip(a, na, b, na + 3000, LAYOUTS[l]);
+	round_trip(b, na + 3000, a, na, LAYOUTS[0]);
+	free(b);
+	free(a);
+}
+
+static void test_round_trip_edges(void **state)
+{
+	unsigned char a[1000], b[1000];
+	size_t n = 3 * 4096 + 100;
+	unsigned char *wa = malloc(n), *wb = malloc(n);
+
+	(void)state;
+	/* Only the last byte differs. */
+	memset(a, 'x', sizeof(a));
+	memcpy(b, a, sizeof(b));
+	b[999] = 'y';
+	round_trip(a, 1000, b, 1000, LAYOUTS[0]);
+	round_trip(a, 1000, b, 1000, LAYOUTS[3]);
+	/* Empty against something, and back. */
+	round_trip(a, 0, b, 1000, LAYOUTS[0]);
+	round_trip(a, 1000, b, 0, LAYOUTS[2]);
+	/* Differences on both sides of window boundaries. */
+	assert_non_null(wa);
+	assert_non_null(wb);
+	fill_random(wa, n, 8);
+	memcpy(wb, wa, n);
+	wb[4095] ^= 1;
+	wb[4096] ^= 2;
+	wb[8191] ^= 3;
+	setenv("MMTOOL_TEST_WINDOW", "4096", 1);
+	for (size_t l = 0; l < NLAYOUTS; l++)
+		round_trip(wa, n, wb, n - 7, LAYOUTS[l]);
+	unsetenv("MMTOOL_TEST_WINDOW");
+	free(wa);
+	free(wb);
+}
+
+/* A target edited where a hunk is: exit 1, the offset named, nothing
+ * written.  Two such places: two lines. */
+static void test_conflict(void **state)
+{
+	unsigned char a[3000], *b;
+	const char *fa = tmp_path("ka"), *fb = tmp_path("kb");
+	const char *fc = tmp_path("kc"), *fd = tmp_path("kd");
+	struct snapshot snap;
+	struct run r;
+
+	(void)state;
+	memset(a, 0x11, sizeof(a));
+	b = malloc(3100);
+	assert_non_null(b);
+	memcpy(b, a, 3000);
+	memset(b + 3000, 0x22, 100);
+	b[100] = 0x33;
+	b[2000] = 0x44;
+	write_file(fa, a, 3000);
+	write_file(fb, b, 3100);
+	make_dump(NULL, fa, fb, fd, 1);
+	/* Edited at 0x7d0 (2000), the second hunk. */
+	a[2001] = 0x55;
+	write_file(fc, a, 3000);
+	age_file(fc);
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "--grow --shrink", fc, fd), 1);
+	assert_refused(&r, 1);
+	assert_err_contains(&r, "conflict at 0x7d1");
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	/* -R on it: the same hunk conflicts the other way too. */
+	assert_int_equal(run_patch(&r, "-R --grow --shrink", fc, fd), 1);
+	assert_err_contains(&r, "conflict at 0x7d1");
+	run_free(&r);
+	/* Two edited places: two lines. */
+	a[101] = 0x66;
+	write_file(fc, a, 3000);
+	assert_int_equal(run_patch(&r, "--grow --shrink --dry-run", fc, fd),
+			 1);
+	assert_err_contains(&r, "conflict at 0x65");
+	assert_err_contains(&r, "conflict at 0x7d1");
+	assert_int_equal(r.out_len, 0);
+	run_free(&r);
+	snapshot_free(&snap);
+	free(b);
+}
+
+/* The '-' size is what FILE must have; growing needs --grow, shrinking
+ * --shrink, as for resize. */
+static void test_sizes(void **state)
+{
+	unsigned char a[500], b[600];
+	const char *fa = tmp_path("za"), *fb = tmp_path("zb");
+	const char *fc = tmp_path("zc"), *fd = tmp_path("zd");
+	const char *fe = tmp_path("ze");
+	struct snapshot snap;
+	struct run r;
+
+	(void)state;
+	fill_random(a, sizeof(a), 51);
+	memcpy(b, a, 500);
+	fill_random(b + 500, 100, 52);
+	write_file(fa, a, 500);
+	write_file(fb, b, 600);
+	make_dump(NULL, fa, fb, fd, 1);
+	/* A target of another size: a conflict.  Cut short, the last
+	 * hunk's bytes are missing; with zeros after, the hunks would
+	 * apply and the size names itself. */
+	write_file(fc, a, 499);
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "--grow --shrink", fc, fd), 1);
+	assert_refused(&r, 1);
+	assert_err_contains(&r, "conflict at 0x1f3");
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	snapshot_free(&snap);
+	{
+		unsigned char longer[700];
+
+		memset(longer, 0, sizeof(longer));
+		memcpy(longer, a, 500);
+		write_file(fc, longer, 700);
+	}
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "--grow --shrink", fc, fd), 1);
+	assert_refused(&r, 1);
+	assert_err_contains(&r, "the size is 700");
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	snapshot_free(&snap);
+	/* Without --grow: refused, as poke and patch refuse. */
+	write_file(fc, a, 500);
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "", fc, fd), 2);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, "--grow");
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	snapshot_free(&snap);
+	/* Shrinking without --shrink: refused. */
+	make_dump(NULL, fb, fa, fe, 1);
+	write_file(fc, b, 600);
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "--grow", fc, fe), 2);
+	assert_err_contains(&r, "--shrink");
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	snapshot_free(&snap);
+	assert_int_equal(run_patch(&r, "--shrink", fc, fe), 0);
+	run_free(&r);
+	assert_file(fc, a, 500);
+}
+
+/* A dump that mixes plain and guarded lines, and -R on a plain dump. */
+static void test_mixed_and_plain(void **state)
+{
+	const char *fc = tmp_path("mc"), *fd = tmp_path("md");
+	static const char mixed[] =
+		"@@ -0x00000000 +0x00000000 @@\n"
+		"-00000000  61 62                                             |ab|\n"
+		"00000000  63 64                                             |cd|\n";
+	static const char plain[] =
+		"00000000  63 64                                             |cd|\n";
+	struct run r;
+
+	(void)state;
+	write_file(fc, "ab", 2);
+	write_file(fd, mixed, sizeof(mixed) - 1);
+	assert_int_equal(run_patch(&r, "", fc, fd), 2);
+	assert_refused(&r, 2);
+	assert_err_contains(&r, ":3:");
+	run_free(&r);
+	write_file(fd, plain, sizeof(plain) - 1);
+	assert_int_equal(run_patch(&r, "-R", fc, fd), 2);
+	assert_refused(&r, 2);
+	run_free(&r);
+	assert_file(fc, "ab", 2);
+	/* The plain dump itself still works as before. */
+	assert_int_equal(run_patch(&r, "", fc, fd), 0);
+	run_free(&r);
+	assert_file(fc, "cd", 2);
+}
+
+/*
+ * Run "strace ... mmtool patch OPTS FILE DUMP" with SIGKILL injected into
+ * the patch's second msync: the first window is stored and synced, the
+ * rest not.  Returns the wait status.
+ */
+static int patch_killed(const char *opts, const char *file, const char *dump)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd),
+		 "MMTOOL_TEST_WINDOW=4096 strace -f -o /dev/null "
+		 "-e trace=msync -e inject=msync:signal=SIGKILL:when=2 "
+		 "'%s' patch %s '%s' '%s' >/dev/null 2>&1",
+		 mmtool_path(), opts, file, dump);
+	return system(cmd);
+}
+
+static void test_interrupted(void **state)
+{
+	size_t n = 5 * 4096;
+	unsigned char *a = malloc(n + 9000), *b = malloc(n + 9000), *c;
+	const char *fa = tmp_path("ia"), *fb = tmp_path("ib");
+	const char *fc = tmp_path("ic"), *fd = tmp_path("id");
+	size_t nc;
+	struct run r;
+
+	(void)state;
+	if (!have_program("strace") ||
+	    system("strace -o /dev/null true >/dev/null 2>&1") != 0) {
+		print_message("strace missing or not allowed here: "
+			      "interrupted patch not tested\n");
+		skip();
+		return;
+	}
+	assert_non_null(a);
+	assert_non_null(b);
+	fill_random(a, n, 61);
+	memcpy(b, a, n);
+	for (size_t i = 0; i < n; i += 1500)
+		b[i] ^= 0x5a;
+	fill_random(b + n, 9000, 62);
+	write_file(fa, a, n);
+	write_file(fb, b, n + 9000);
+	make_dump(NULL, fa, fb, fd, 1);
+	for (int undo = 0; undo < 2; undo++) {
+		write_file(fc, a, n);
+		patch_killed("--grow --shrink", fc, fd);
+		/* Half done: grown, the first window written, not the rest. */
+		c = read_file(fc, &nc);
+		assert_int_equal(nc, n + 9000);
+		assert_memory_equal(c, b, 4096);
+		assert_true(memcmp(c, b, nc) != 0);
+		free(c);
+		if (!undo) {
+			assert_int_equal(run_patch(&r, "--grow --shrink", fc,
+						   fd), 0);
+			run_free(&r);
+			assert_file(fc, b, n + 9000);
+		} else {
+			assert_int_equal(run_patch(&r, "-R --grow --shrink", fc,
+						   fd), 0);
+			run_free(&r);
+			assert_file(fc, a, n);
+		}
+	}
+	/* Killed while undoing: run -R again to finish, or forward. */
+	write_file(fc, b, n + 9000);
+	patch_killed("-R --grow --shrink", fc, fd);
+	c = read_file(fc, &nc);
+	assert_memory_equal(c, a, 4096);
+	free(c);
+	assert_int_equal(run_patch(&r, "-R --grow --shrink", fc, fd), 0);
+	run_free(&r);
+	assert_file(fc, a, n);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +1129,13 @@ int main(void)
 		cmocka_unit_test(test_color),
 		cmocka_unit_test(test_viewer_shape),
 		cmocka_unit_test(test_sparse),
+		cmocka_unit_test(test_round_trips_random),
+		cmocka_unit_test(test_round_trips_binary),
+		cmocka_unit_test(test_round_trip_edges),
+		cmocka_unit_test(test_conflict),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_mixed_and_plain),
+		cmocka_unit_test(test_interrupted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

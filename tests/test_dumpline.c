@@ -275,8 +275,60 @@ static void test_bad_offset(void **state)
 	bad("00000000 4865", "expected ':' or two blanks", 9);
 	bad("00000000- 4865", "invalid character in the offset", 9);
 	bad("x0000000: 4865", "not a dump line", 1);
-	bad("-0000010: 4865", "not a dump line", 1);
-	bad(" 00000000: 4865", "line starts with a blank", 1);
+	bad("-x000010: 4865", "not a dump line", 1);
+	bad("  00000000: 4865", "line starts with a blank", 1);
+}
+
+/* Parse the guarded LINE; expect KIND and SIDE (and OFF). */
+static void guarded_ok(const char *line, enum dumpline_kind kind,
+		       enum dumpline_side side, uint64_t off, size_t len)
+{
+	unsigned char out[4096];
+	struct dumpline dl;
+	const char *why = NULL;
+
+	if (dumpline_parse(line, strlen(line), out, &dl, &why) != 0)
+		fail_msg("'%s': %s at column %zu", line, why, dl.column);
+	assert_int_equal(dl.kind, kind);
+	assert_int_equal(dl.side, side);
+	if (kind != DUMPLINE_HEADER)
+		assert_true(dl.offset == off);
+	if (kind == DUMPLINE_DATA)
+		assert_int_equal(dl.len, len);
+}
+
+/* What mmtool diff prints: prefixed lines, headers, the sizes. */
+static void test_guarded_lines(void **state)
+{
+	unsigned char out[64];
+	struct dumpline dl;
+
+	(void)state;
+	guarded_ok("--- a.bin", DUMPLINE_HEADER, DUMPLINE_OLD, 0, 0);
+	guarded_ok("+++ b.bin\t2026-12-01", DUMPLINE_HEADER, DUMPLINE_NEW, 0,
+		   0);
+	guarded_ok("---", DUMPLINE_HEADER, DUMPLINE_OLD, 0, 0);
+	guarded_ok("@@ -0x00000010 +0x00000010 @@", DUMPLINE_HUNK,
+		   DUMPLINE_PLAIN, 16, 0);
+	guarded_ok("@@ -10 +20 @@ text", DUMPLINE_HUNK, DUMPLINE_PLAIN, 16, 0);
+	assert_int_equal(dumpline_parse("@@ -0x10 +0x2f @@", 17, out, &dl,
+					NULL), 0);
+	assert_true(dl.offset2 == 0x2f);
+	guarded_ok("-00000010: 4865", DUMPLINE_DATA, DUMPLINE_OLD, 16, 2);
+	guarded_ok("+00000010  48 65 6c  |Hel|", DUMPLINE_DATA, DUMPLINE_NEW,
+		   16, 3);
+	guarded_ok(" 00000010: 4865 6c  Hel", DUMPLINE_DATA, DUMPLINE_CONTEXT,
+		   16, 3);
+	guarded_ok("-00001388", DUMPLINE_END, DUMPLINE_OLD, 0x1388, 0);
+	guarded_ok("+0000138a", DUMPLINE_END, DUMPLINE_NEW, 0x138a, 0);
+	/* The column of a fault counts the prefix. */
+	bad("-00000010: 48g5", "invalid hex digit", 14);
+	bad(" 00001388", "a context line holds no bytes", 1);
+	bad("@@ -0x10 @@", "expected '+0xOFFSET'", 10);
+	bad("@@ -0x10 +0x10", "expected ' @@'", 15);
+	bad("@@-0x10 +0x10 @@", "expected a blank after '@@'", 3);
+	bad("@@ -0x +0x10 @@", "invalid hex digit", 7);
+	bad("----- x", "not a dump line", 1);
 }
 
 static void test_no_bytes(void **state)
@@ -588,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_half_byte),
 		cmocka_unit_test(test_too_many_digits_canonical),
 		cmocka_unit_test(test_bad_offset),
+		cmocka_unit_test(test_guarded_lines),
 		cmocka_unit_test(test_no_bytes),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_bare_hex_lines),

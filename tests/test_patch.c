@@ -298,8 +298,9 @@ static void tool_round_trip(const char *tool, const char *cmd,
 static void test_help(void **state)
 {
 	struct run r;
-	static const char first[] = "usage: mmtool patch [--dry-run] [--grow] "
-				    "[--no-sync] [-v] FILE [DUMP | -]\n";
+	static const char first[] = "usage: mmtool patch [--dry-run] [-R] "
+				    "[--grow] [--shrink] [--no-sync] [-v] "
+				    "FILE [DUMP | -]\n";
 
 	(void)state;
 	run_args(&r, "patch", "--help", NULL);

@@ -6,6 +6,8 @@
  *    catches a parser that stores more than the contract allows; the
  *    result must be consistent, and appending blanks, a tab and a CR (what
  *    dumpline.h says is ignored) must not change it.
+ *    A guarded line ('-', '+' or ' ' before a line) must parse as the
+ *    line after its prefix does.
  * 2. Round trip: the input after a 3-byte header is dumped by dumpfmt (the
  *    formatter behind hexdump), canonical or xxd with any -c/-g layout, at
  *    a start offset the header picks; parsing those lines back and
@@ -13,6 +15,7 @@
  *    offset) must give exactly the input bytes, and every line must pass
  *    dumpseq_next (the order patch and hexdump -r check), but for the
  *    lone offset of a dump of no bytes, which dumpseq refuses on purpose.
+ *    Each line with a guarded prefix must parse to the same bytes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -73,6 +76,15 @@ static void check_line(const uint8_t *data, size_t size)
 		case DUMPLINE_END:
 			CHECK(dl.offset <= INT64_MAX, "offset");
 			break;
+		case DUMPLINE_HEADER:
+			CHECK(dl.side == DUMPLINE_OLD ||
+			      dl.side == DUMPLINE_NEW, "header side %d",
+			      dl.side);
+			break;
+		case DUMPLINE_HUNK:
+			CHECK(dl.offset <= INT64_MAX && dl.offset2 <= INT64_MAX,
+			      "hunk offsets");
+			break;
 		case DUMPLINE_DATA:
 			CHECK(dl.layout == DUMPLINE_XXD ||
 			      dl.layout == DUMPLINE_CANONICAL, "layout %d",
@@ -86,6 +98,25 @@ static void check_line(const uint8_t *data, size_t size)
 		default:
 			CHECK(0, "kind %d", dl.kind);
 		}
+	}
+
+	/* A guarded line is its prefix and a plain line. */
+	if (rc == 0 && dl.side != DUMPLINE_PLAIN &&
+	    (dl.kind == DUMPLINE_DATA || dl.kind == DUMPLINE_END)) {
+		unsigned char *out3 = malloc(size / 2 + 1);
+		struct dumpline dl3;
+
+		if (out3 == NULL)
+			abort();
+		CHECK(dumpline_parse((const char *)data + 1, size - 1, out3,
+				     &dl3, NULL) == 0, "prefixed line parses, "
+		      "the line alone does not");
+		CHECK(dl3.side == DUMPLINE_PLAIN && dl3.kind == dl.kind &&
+		      dl3.offset == dl.offset && dl3.len == dl.len &&
+		      (dl.kind != DUMPLINE_DATA ||
+		       memcmp(out, out3, dl.len) == 0),
+		      "the prefix changes the line");
+		free(out3);
 	}
 
 	/* Trailing blanks, a tab and a CR are ignored. */
@@ -108,6 +139,43 @@ static void check_line(const uint8_t *data, size_t size)
 	free(out);
 	free(out2);
 	free(padded);
+}
+
+/*
+ * The line LINE (N bytes, parsed as DL into BYTES) with each guarded
+ * prefix, as diff prints it: the same bytes, the prefix in dl->side
+ * (context only for data lines).
+ */
+static void check_prefixed(const unsigned char *line, size_t n,
+			   const struct dumpline *dl, const unsigned char *bytes)
+{
+	static const char prefixes[] = "-+ ";
+	char *g = malloc(n + 1);
+	unsigned char *out = malloc(n / 2 + 1);
+
+	if (g == NULL || out == NULL)
+		abort();
+	memcpy(g + 1, line, n);
+	for (int k = 0; k < 3; k++) {
+		struct dumpline gl;
+		int rc;
+
+		g[0] = prefixes[k];
+		rc = dumpline_parse(g, n + 1, out, &gl, NULL);
+		if (k == 2 && dl->kind != DUMPLINE_DATA) {
+			CHECK(rc == -1, "context line without bytes taken");
+			continue;
+		}
+		CHECK(rc == 0 && gl.kind == dl->kind &&
+		      gl.side == (k == 0 ? DUMPLINE_OLD : k == 1 ?
+				  DUMPLINE_NEW : DUMPLINE_CONTEXT) &&
+		      gl.offset == dl->offset && gl.len == dl->len &&
+		      (dl->kind != DUMPLINE_DATA ||
+		       memcmp(out, bytes, dl->len) == 0),
+		      "'%c' before a dump line changes it", prefixes[k]);
+	}
+	free(g);
+	free(out);
 }
 
 static const uint64_t starts[] = {
@@ -189,6 +257,7 @@ static void check_round_trip(const uint8_t *data, size_t size)
 		}
 		CHECK(dl.kind == DUMPLINE_DATA || dl.kind == DUMPLINE_END,
 		      "line %d: kind %d", lines, dl.kind);
+		check_prefixed(dump_text + pos, end - pos, &dl, line_bytes);
 		if (starred) {
 			/* Replay the squeezed repeats of the line before. */
 			CHECK(dl.offset >= next && (dl.offset - next) %
