@@ -97,6 +97,9 @@ struct dumper {
 	char c_sep[10];		/* c: ", 0x" then ",\n  0x" (-u: 0X) */
 	unsigned zrun;		/* xxd -a: zero lines in a row (saturating) */
 	uint64_t zrun_off;	/* xxd -a: offset of the run's first line */
+	uint64_t dec_value;	/* xxd -d: the offset last shown, */
+	unsigned char dec_digits[20];	/* its digits, */
+	size_t dec_len;		/* how many (0: none yet) */
 	unsigned char *carry;	/* canonical, xxd: bytes of a partial line */
 	unsigned char *cls;	/* canonical, xxd: colour of each byte of a line */
 	size_t carried;		/* how many bytes carry holds */

@@ -433,9 +433,37 @@ report_find_patch() {
 	done
 }
 
+# bench_xxdopts: xxd's options on 64 MiB of random bytes, each against
+# xxd with the same option (same output checked first on 4 MiB).
+XXDOPTS="u:-u e:-e b:-b do:-d_-o_1000 a:-a"
+bench_xxdopts() {
+	[ "$mm_ok" = 1 ] && have xxd || return 0
+	echo "== xxd's options on 64 MiB of random bytes, best of $RUNS, to /dev/null"
+	for kv in $XXDOPTS; do
+		opts=$(echo "${kv#*:}" | tr _ ' ')
+		check "xxd $opts" "-f xxd $opts" "xxd $opts"
+	done
+	for kv in $XXDOPTS; do
+		opts=$(echo "${kv#*:}" | tr _ ' ')
+		timed "mm.xo.${kv%%:*}" "$MMTOOL hexdump -f xxd $opts $mid"
+		timed "ref.xo.${kv%%:*}" "xxd $opts $mid"
+	done
+}
+
+report_xxdopts() {
+	[ -n "$(result ref.xo.u)" ] || return 0
+	echo
+	echo "mmtool hexdump -f xxd with xxd's options, 64 MiB random, best of $RUNS"
+	printf '%-10s %9s   %-16s %10s %9s %9s\n' option mmtool reference "ref time" ratio target
+	for kv in $XXDOPTS; do
+		opts=$(echo "${kv#*:}" | tr _ ' ')
+		row "$opts" "mm.xo.${kv%%:*}" "ref.xo.${kv%%:*}" "xxd $opts" ">=10x"
+	done
+}
+
 # ---- run and report -------------------------------------------------------
 
-for b in ${BENCH:-hexdump pipe find patch diff sparse}; do
+for b in ${BENCH:-hexdump pipe find patch diff sparse xxdopts}; do
 	"bench_$b"
 done
 rss_mid=$(peak_rss "$mid")
@@ -500,6 +528,7 @@ fi
 report_find_patch
 report_diff
 report_sparse
+report_xxdopts
 [ "$mismatch" = 0 ] || echo "WARNING: mmtool's output differs from a reference (see above)"
 [ "$mm_ok" = 1 ] || { echo "mmtool hexdump did not run: only references timed"; exit 1; }
 exit 0
