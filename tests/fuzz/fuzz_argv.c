@@ -5,15 +5,16 @@
  *
  * The input is split at NUL bytes into the words after the command name
  * (at most MAX_WORDS).  Each run starts in a private directory holding
- * only the seed files below, so "f", "d", "x" and "e" name them; every '/'
- * in a word becomes '_', so that no path can leave the directory (".." is
- * a directory, which every command refuses) -- except a leading '/' of
- * resize's last word, its SIZE.  Standard input is /dev/null.
+ * only the seed files below, so "f", "d", "x", "e" and "g" name them;
+ * every '/' in a word becomes '_', so that no path can leave the
+ * directory (".." is a directory, which every command refuses) -- except
+ * a leading '/' of resize's last word, its SIZE.  Standard input is /dev/null.
  *
  * Invariants checked after every run:
  *   - the handler returns 0, 1 or 2, and leaks no descriptor;
  *   - 2: nothing on stdout, exactly one line "mmtool: CMD: ..." on stderr;
- *     1: nothing on stdout (diff: what differs), at most that one line;
+ *     1: nothing on stdout (diff: what differs), at most that one line
+ *     (patch: one such line per conflict);
  *     0: nothing on stderr;
  *   - peek, hexdump, find: the seed files are never changed;
  *     poke, patch, resize: when the status is not 0, the seed files keep
@@ -68,6 +69,18 @@ static const char seed_x[] =	/* an xxd dump: a page boundary, the end */
 	"00000ffc: 4142 4344 4546 4748  ABCDEFGH\n"
 	"00001380: 0102 0304 0506 0708 090a  ..........\n";
 
+static const char seed_g[] =	/* a guarded dump of f, as diff prints it */
+	"--- f\n"
+	"+++ f2\n"
+	"@@ -0x00000000 +0x00000000 @@\n"
+	"-00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|\n"
+	"+00000000  ff 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|\n"
+	"@@ -0x00001380 +0x00001380 @@\n"
+	"-00001380  87 0a 8d 10 93 16 99 1c                           |........|\n"
+	"+00001380  87 0a 9d 10 93 16 99 1c  41 41 41 41 41 41 41 41  |........AAAAAAAA|\n"
+	"-00001388\n"
+	"+00001390\n";
+
 static const struct seed {
 	const char *name;
 	const void *data;
@@ -77,6 +90,7 @@ static const struct seed {
 	{ "d", seed_d, sizeof(seed_d) - 1 },
 	{ "x", seed_x, sizeof(seed_x) - 1 },
 	{ "e", "", 0 },
+	{ "g", seed_g, sizeof(seed_g) - 1 },
 };
 #define NSEEDS (sizeof(seeds) / sizeof(seeds[0]))
 
@@ -94,6 +108,13 @@ static int command_writes(void)
 static int negative_prints(void)
 {
 	return strcmp(FUZZ_NAME, "diff") == 0;
+}
+
+/* patch's negative answer (a guarded dump conflicts) names each conflict
+ * on a line of its own. */
+static int conflicts_listed(void)
+{
+	return strcmp(FUZZ_NAME, "patch") == 0;
 }
 
 static int is_seed(const char *name)
@@ -289,6 +310,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* How many lines TEXT (LEN bytes) holds; 1 only if it ends in '\n'. */
+/* Does every line of TEXT start with PREFIX (and end with a newline)? */
+static int lines_prefixed(const char *text, size_t len, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(text + i, '\n', len - i);
+
+		if (nl == NULL || len - i < plen ||
+		    strncmp(text + i, prefix, plen) != 0)
+			return 0;
+		i = (size_t)(nl - text) + 1;
+	}
+	return 1;
+}
+
 static int count_lines(const char *text, size_t len)
 {
 	int n = 0;
@@ -364,7 +401,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == EXIT_NEGATIVE)
 		CHECK((out_len == 0 || negative_prints()) && (err_len == 0 ||
 		      (count_lines(err, err_len) == 1 &&
-		       strncmp(err, prefix, strlen(prefix)) == 0)),
+		       strncmp(err, prefix, strlen(prefix)) == 0) ||
+		      (conflicts_listed() &&
+		       lines_prefixed(err, err_len, prefix))),
 		      "exit 1 with %zu bytes on stdout and stderr '%s'",
 		      out_len, err);
 	if (rc == EXIT_DONE)
