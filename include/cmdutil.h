@@ -6,6 +6,7 @@
 #ifndef CMDUTIL_H
 #define CMDUTIL_H
 
+#include <signal.h>
 #include <stdint.h>
 #include "numparse.h"
 #include "hexdata.h"
@@ -103,6 +104,25 @@ void report_fault(const char *cmd, const char *path, struct mapfile *mf,
 void report_read_failure(const char *cmd, const char *path,
 			 struct mapfile *mf, uint64_t off, uint64_t len,
 			 struct outbuf *out);
+
+/*
+ * Report a failed mapfile_prepare of PATH, whose size was OLD_SIZE when
+ * checked: "PATH: another program changed its size (OLD -> NOW bytes)
+ * before the write; nothing written" when mf->resized_by_other, else
+ * "PATH: strerror".
+ */
+void report_prepare_failure(const char *cmd, const char *path,
+			    const struct mapfile *mf, uint64_t old_size);
+
+/*
+ * Writers: hold SIGINT, SIGTERM, SIGHUP and SIGQUIT (block them) from the
+ * first change to the file until its last store and sync, so that an
+ * interrupt never leaves a write half done.  signals_release puts the
+ * mask saved in *SAVED back; a signal that came meanwhile then takes
+ * effect, and the program ends as that signal ends it.
+ */
+void signals_hold(sigset_t *saved);
+void signals_release(const sigset_t *saved);
 
 /*
  * Open PATH for reading, or adopt standard input when PATH is "-".

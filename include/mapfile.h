@@ -1,7 +1,7 @@
 /*
  * mapfile.h - the mapping layer.  The only code that calls open, fstat,
- * lseek, ftruncate, posix_fallocate, mmap, msync, munmap, fsync, read,
- * fcntl and close on the user's files.
+ * lstat, readlink, unlink, lseek, ftruncate, fallocate, mmap, msync,
+ * munmap, fsync, read, pread, pwrite, fcntl and close on the user's files.
  *
  * It never prints and never exits: every function returns -1 with errno set
  * on failure, and the command reports.  Offsets are 64-bit everywhere
@@ -26,6 +26,11 @@ enum mapfile_kind {
 #define MF_READ   0	/* read only; streams allowed */
 #define MF_WRITE  1	/* read-write, O_NONBLOCK: never hangs on a FIFO */
 #define MF_CREATE 2	/* with MF_WRITE: create the file (mode 0666 & ~umask) */
+
+/* A stretch [off, end) of a file, for mapfile_prepare. */
+struct mapfile_span {
+	uint64_t off, end;
+};
 
 /* Bytes per window in mapfile_walk unless mf->window is changed. */
 #define MAPFILE_WINDOW (4u << 20)
@@ -59,14 +64,32 @@ struct mapfile {
 	 * shrank (or a write hit a hole on a full disk) under the mapping. */
 	int faulted;
 
-	/* Set when mapfile_open (MF_CREATE) made the file: it did not exist. */
+	/* Set when mapfile_open (MF_CREATE) made the file with O_EXCL: it
+	 * did not exist, and created_path names it (the target, when the
+	 * path was a dangling symbolic link). */
 	int created;
+	char *created_path;
+
+	/* The current "mapping" is a buffer read with pread instead (mmap
+	 * refused the range with EOVERFLOW: the last page below 2^63).  A
+	 * writer's buffer keeps a copy as read (shadow), and the bytes
+	 * that differ from it are written back with pwrite by mapfile_sync
+	 * and mapfile_unmap. */
+	int buffered;
+	unsigned char *shadow;
+
+	/* Set when mapfile_prepare found the size changed by another
+	 * program (one that does not take the lock) while it reserved. */
+	int resized_by_other;
 };
 
 /*
  * Open PATH.  MF_READ opens O_RDONLY (blocking, so a FIFO waits for its
- * writer); MF_WRITE opens O_RDWR|O_NONBLOCK, plus O_CREAT with MF_CREATE.
- * All opens use O_CLOEXEC.  Then fstat decides the kind: regular files and
+ * writer); MF_WRITE opens O_RDWR|O_NONBLOCK.  With MF_CREATE a missing
+ * file is created with O_CREAT|O_EXCL, so that mf->created means this
+ * process made it (another creator racing us wins, and its file is then
+ * opened as an existing one); a dangling symbolic link is followed and
+ * its target created, as truncate(1) does.  All opens use O_CLOEXEC.  Then fstat decides the kind: regular files and
  * block devices are MF_REGULAR/MF_BLOCK with their size; everything else is
  * MF_STREAM, and so is a regular file whose size lies (on /proc or /sys, or
  * an empty-looking file that read(2) finds bytes in; such a byte is kept in
@@ -94,22 +117,29 @@ int mapfile_adopt(struct mapfile *mf, int fd);
  * Map exactly the pages that cover [OFF, OFF+LEN) (OFF aligned down to the
  * page size), replacing any earlier mapping.  Writers map PROT_READ|WRITE,
  * MAP_SHARED.  The caller has checked that the range lies inside mf->size.
+ * Where mmap refuses the range with EOVERFLOW (Linux cannot map the last
+ * page below 2^63), the pages are read into a buffer with pread instead
+ * (mf->buffered) and a writer's changes go back with pwrite when the
+ * mapping is synced or dropped; the caller sees no difference.
  * Success: 0, mf->data points at byte OFF, data_off/data_len are OFF/LEN.
  * LEN 0 calls no mmap (a zero-length mmap is EINVAL) and leaves data NULL.
- * Failure: -1, errno set (EINVAL for a range outside the file or a stream),
- * and no mapping is held.
+ * Failure: -1, errno set (EINVAL for a range outside the file or a stream;
+ * EIO with mf->faulted when a buffered read found the file shorter), and
+ * no mapping is held.
  */
 int mapfile_map(struct mapfile *mf, uint64_t off, size_t len);
 
 /*
- * Drop the current mapping, if any.  Success: 0.  Failure: -1 with errno
- * from munmap; the mapping fields are cleared either way.
+ * Drop the current mapping, if any (a writer's buffered one is written
+ * back first).  Success: 0.  Failure: -1 with errno from munmap or
+ * pwrite; the mapping fields are cleared either way.
  */
 int mapfile_unmap(struct mapfile *mf);
 
 /*
  * msync(MS_SYNC) the pages of the current mapping that cover the requested
- * range.  No mapping: 0.  Failure: -1, errno from msync (EIO: data lost).
+ * range (a buffered one: pwrite what changed, then fsync).  No mapping: 0.
+ * Failure: -1, errno from msync, pwrite or fsync (EIO: data lost).
  */
 int mapfile_sync(struct mapfile *mf);
 
@@ -128,6 +158,44 @@ int mapfile_resize(struct mapfile *mf, uint64_t size);
  * EOPNOTSUPP...); the caller restores the old size if it must.
  */
 int mapfile_allocate(struct mapfile *mf, uint64_t off, uint64_t len);
+
+/*
+ * Reserve blocks for [OFF, OFF+LEN) without changing the file's size
+ * (fallocate with FALLOC_FL_KEEP_SIZE; past the end too), so that stores
+ * through a mapping cannot fault for lack of space.  A range inside the
+ * file that holds no hole (lseek SEEK_HOLE, and st_blocks covering the
+ * size) is left alone: fallocate would stamp the mtime for nothing.
+ * Failure: -1, errno (ENOSPC...; EOPNOTSUPP where the filesystem or the
+ * system cannot reserve: ext2, vfat past the end, no FALLOC_FL_KEEP_SIZE,
+ * which mapfile_prepare answers with mapfile_prefill).  Size unchanged.
+ */
+int mapfile_reserve(struct mapfile *mf, uint64_t off, uint64_t len);
+
+/*
+ * Where blocks cannot be reserved: give the pages that cover [OFF,
+ * OFF+LEN), clipped to mf->size, their blocks by writing each page's
+ * bytes back as pread finds them (a hole's zeros), a chunk of pages at a
+ * time, stopping at the first error.  No byte changes, so a failure half
+ * way (ENOSPC) leaves the file as it was.  0, or -1 with errno.
+ */
+int mapfile_prefill(struct mapfile *mf, uint64_t off, uint64_t len);
+
+/*
+ * Make a write into the pages of SPANS (N of them, in order, clipped to
+ * NEW_SIZE) safe, and grow the file to NEW_SIZE (>= mf->size): reserve the
+ * blocks (mapfile_reserve, last span first), check that the size is still
+ * the one the caller checked against (another program may have truncated
+ * the file; the lock holds back only mmtool's writers), grow with
+ * ftruncate, and where the filesystem cannot reserve, grow first and
+ * prefill (mapfile_prefill).  Nothing grows the file past mf->size but
+ * the ftruncate to NEW_SIZE.
+ * Success: 0, mf->size == NEW_SIZE.  Failure: -1 with errno, and the file
+ * has its old size again; or, when another program changed the size,
+ * -1 with mf->resized_by_other set and mf->size as that program left it
+ * (which is not ours to undo).
+ */
+int mapfile_prepare(struct mapfile *mf, const struct mapfile_span *spans,
+		    size_t n, uint64_t new_size);
 
 /*
  * Read up to N bytes of a stream (the probe byte first).  Retries EINTR.
@@ -262,16 +330,19 @@ int mapfile_guard_std_fds(void);
 /*
  * For a command that fails after mapfile_open created the file: close it
  * as mapfile_close does and, if mf->created, remove the file again (the
- * target, when PATH was a dangling symbolic link), so that a failed
- * command leaves no file where there was none.  0, or -1 with errno.
+ * target, when the path was a dangling symbolic link), so that a failed
+ * command leaves no file where there was none.  The file is removed only
+ * while the name still leads to the file this process created.  0, or -1
+ * with errno.
  */
-int mapfile_close_discard(struct mapfile *mf, const char *path);
+int mapfile_close_discard(struct mapfile *mf);
 
 /*
  * The system calls used above, replaceable so that tests can force
  * failures (ENOSPC, EINVAL, EIO from msync, a failed munmap) and make up
  * holes (lseek SEEK_DATA/SEEK_HOLE) on any filesystem.  Production
- * code never calls mapfile_set_syscalls.
+ * code never calls mapfile_set_syscalls.  fallocate is Linux's, returning
+ * -1 with errno (EOPNOTSUPP where the system has none).
  */
 struct mapfile_syscalls {
 	int (*open)(const char *path, int flags, mode_t mode);
@@ -287,10 +358,16 @@ struct mapfile_syscalls {
 	ssize_t (*read)(int fd, void *buf, size_t n);
 	int (*close)(int fd);
 	int (*fcntl_lock)(int fd, int cmd, struct flock *lock);
+	int (*fallocate)(int fd, int mode, off_t off, off_t len);
+	ssize_t (*pread)(int fd, void *buf, size_t n, off_t off);
+	ssize_t (*pwrite)(int fd, const void *buf, size_t n, off_t off);
+	int (*lstat)(const char *path, struct stat *st);
+	ssize_t (*readlink)(const char *path, char *buf, size_t size);
+	int (*unlink)(const char *path);
 };
 
 /* Replace the system calls (tests only); NULL restores the real ones.  The
- * table is copied. */
+ * table is copied; a NULL entry in it stands for the real call. */
 void mapfile_set_syscalls(const struct mapfile_syscalls *sys);
 
 /* The real system calls, for a test's wrapper to fall through to. */

@@ -219,6 +219,44 @@ void report_read_failure(const char *cmd, const char *path,
 	report_fault(cmd, path, mf, end, 0);
 }
 
+void report_prepare_failure(const char *cmd, const char *path,
+			    const struct mapfile *mf, uint64_t old_size)
+{
+	if (mf->resized_by_other)
+		diag(cmd, "%s: another program changed its size (%llu -> %llu "
+		     "bytes) before the write; nothing written", path,
+		     (unsigned long long)old_size,
+		     (unsigned long long)mf->size);
+	else
+		diag_errno(cmd, "%s", path);
+}
+
+/* The signals that end a program when a user or the system asks. */
+static void ending_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+void signals_hold(sigset_t *saved)
+{
+	sigset_t set;
+
+	ending_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+void signals_release(const sigset_t *saved)
+{
+	/* A held signal is delivered as the mask drops: mmtool installs no
+	 * handler for these, so its default action ends the program with
+	 * the status a shell reports for that signal. */
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
 int open_input(const char *cmd, const char *path, struct mapfile *mf)
 {
 	if (strcmp(path, "-") != 0)

@@ -1,11 +1,10 @@
 /*
  * mapfile.c - the mapping layer: see include/mapfile.h for the contracts.
  */
-/* realpath(3) is in POSIX's XSI option: glibc wants _XOPEN_SOURCE.
- * SEEK_DATA and SEEK_HOLE (POSIX.1-2024) are behind _GNU_SOURCE in glibc. */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700
-#endif
+/* SEEK_DATA and SEEK_HOLE (POSIX.1-2024) are behind _GNU_SOURCE in glibc,
+ * and so is fallocate(2) with FALLOC_FL_KEEP_SIZE, Linux's, in glibc and
+ * musl (elsewhere the layer reserves inside the size only, with
+ * posix_fallocate). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -30,6 +29,10 @@ typedef char assert_off_t_is_64_bit[sizeof(off_t) == 8 ? 1 : -1];
 /* Largest offset an off_t holds: files and ranges never go beyond it. */
 #define OFF_MAX ((uint64_t)INT64_MAX)
 
+/* Room for a symbolic link's target (PATH_MAX is not in every libc's
+ * headers without extensions; Linux's is 4096). */
+#define PATH_MAX_GUESS 4096
+
 /* Streams are read through a buffer of at most this size. */
 #define STREAM_CHUNK (1u << 20)
 
@@ -43,20 +46,48 @@ static int real_fcntl_lock(int fd, int cmd, struct flock *lock)
 	return fcntl(fd, cmd, lock);
 }
 
+static int real_fallocate(int fd, int mode, off_t off, off_t len)
+{
+#if defined(FALLOC_FL_KEEP_SIZE)
+	return fallocate(fd, mode, off, len);
+#else
+	(void)fd;
+	(void)mode;
+	(void)off;
+	(void)len;
+	errno = EOPNOTSUPP;
+	return -1;
+#endif
+}
+
 const struct mapfile_syscalls mapfile_real_syscalls = {
 	real_open, fstat, lseek, ftruncate, posix_fallocate, mmap, msync,
-	munmap, fsync, read, close, real_fcntl_lock
+	munmap, fsync, read, close, real_fcntl_lock, real_fallocate, pread,
+	pwrite, lstat, readlink, unlink
 };
 
 static struct mapfile_syscalls sys = {
 	real_open, fstat, lseek, ftruncate, posix_fallocate, mmap, msync,
-	munmap, fsync, read, close, real_fcntl_lock
+	munmap, fsync, read, close, real_fcntl_lock, real_fallocate, pread,
+	pwrite, lstat, readlink, unlink
 };
+
+/* A NULL entry in a test's table stands for the real call. */
+#define FILL(name) \
+	if (sys.name == NULL) \
+		sys.name = mapfile_real_syscalls.name
 
 void mapfile_set_syscalls(const struct mapfile_syscalls *table)
 {
 	sys = table ? *table : mapfile_real_syscalls;
+	FILL(open); FILL(fstat); FILL(lseek); FILL(ftruncate);
+	FILL(posix_fallocate); FILL(mmap); FILL(msync); FILL(munmap);
+	FILL(fsync); FILL(read); FILL(close); FILL(fcntl_lock);
+	FILL(fallocate); FILL(pread); FILL(pwrite); FILL(lstat);
+	FILL(readlink); FILL(unlink);
 }
+
+#undef FILL
 
 static uint64_t page_size(void)
 {
@@ -175,28 +206,113 @@ int mapfile_adopt(struct mapfile *mf, int fd)
 	return 0;
 }
 
+/*
+ * Where a missing PATH is to be created: PATH itself, or the end of the
+ * chain of symbolic links it starts (a dangling link is followed, as
+ * open(O_CREAT) and truncate(1) follow it, but O_EXCL would refuse the
+ * link itself).  Returns a malloc'd path, or NULL with errno (ELOOP after
+ * 40 links, as the kernel counts; EEXIST when the name now leads to an
+ * existing file: someone created it meanwhile).
+ */
+static char *free_keep_errno(char *p)
+{
+	int saved = errno;
+
+	free(p);
+	errno = saved;
+	return NULL;
+}
+
+static char *creation_target(const char *path)
+{
+	char *cur = strdup(path);
+	int links = 0;
+
+	while (cur != NULL) {
+		char target[PATH_MAX_GUESS], *next;
+		const char *slash;
+		struct stat st;
+		size_t dirlen;
+		ssize_t n;
+
+		if (sys.lstat(cur, &st) < 0)
+			return errno == ENOENT ? cur : free_keep_errno(cur);
+		if (!S_ISLNK(st.st_mode)) {
+			errno = EEXIST;
+			return free_keep_errno(cur);
+		}
+		if (++links > 40) {
+			errno = ELOOP;
+			return free_keep_errno(cur);
+		}
+		n = sys.readlink(cur, target, sizeof(target) - 1);
+		if (n < 0)
+			return free_keep_errno(cur);
+		target[n] = '\0';
+		/* A relative target is relative to the link's directory. */
+		slash = target[0] == '/' ? NULL : strrchr(cur, '/');
+		dirlen = slash ? (size_t)(slash - cur) + 1 : 0;
+		next = malloc(dirlen + (size_t)n + 1);
+		if (next != NULL) {
+			memcpy(next, cur, dirlen);
+			memcpy(next + dirlen, target, (size_t)n + 1);
+		}
+		free(cur);
+		cur = next;
+	}
+	return NULL;	/* ENOMEM */
+}
+
+/*
+ * Open PATH with OFLAGS (no O_CREAT), creating it with O_EXCL if it is
+ * missing.  Another process may create the file between our two opens; then
+ * O_EXCL fails and the file, not ours, is opened as an existing one.
+ * Sets mf->fd, and mf->created and created_path when we made the file.
+ */
+static int open_or_create(struct mapfile *mf, const char *path, int oflags)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		char *target;
+
+		mf->fd = sys.open(path, oflags, 0666);
+		if (mf->fd >= 0 || errno != ENOENT)
+			return mf->fd < 0 ? -1 : 0;
+		target = creation_target(path);
+		if (target == NULL) {
+			if (errno == EEXIST)
+				continue;	/* created meanwhile */
+			return -1;
+		}
+		mf->fd = sys.open(target, oflags | O_CREAT | O_EXCL, 0666);
+		if (mf->fd >= 0) {
+			mf->created = 1;
+			mf->created_path = target;
+			return 0;
+		}
+		free(target);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 int mapfile_open(struct mapfile *mf, const char *path, int flags)
 {
-	int oflags = O_CLOEXEC;
+	int oflags = O_CLOEXEC, rc;
 
 	memset(mf, 0, sizeof(*mf));
 	mf->fd = -1;
 	mf->window = MAPFILE_WINDOW;
-	if (flags & MF_WRITE) {
+	if (flags & MF_WRITE)
 		oflags |= O_RDWR | O_NONBLOCK;
-		if (flags & MF_CREATE)
-			oflags |= O_CREAT;
-	} else {
+	else
 		oflags |= O_RDONLY;
-	}
-	/* Creating: first without O_CREAT, so that we know whether the file
-	 * is ours to remove again if the command then fails. */
-	mf->fd = sys.open(path, oflags & ~O_CREAT, 0666);
-	if (mf->fd < 0 && errno == ENOENT && (oflags & O_CREAT)) {
-		mf->fd = sys.open(path, oflags, 0666);
-		mf->created = mf->fd >= 0;
-	}
-	if (mf->fd < 0) {
+	if ((flags & MF_WRITE) && (flags & MF_CREATE))
+		rc = open_or_create(mf, path, oflags);
+	else
+		rc = (mf->fd = sys.open(path, oflags, 0666)) < 0 ? -1 : 0;
+	if (rc < 0) {
 		mf->fd = -1;
 		return -1;
 	}
@@ -205,7 +321,122 @@ int mapfile_open(struct mapfile *mf, const char *path, int flags)
 		return 0;
 	close_keep_errno(mf->fd);
 	mf->fd = -1;
+	if (mf->created) {
+		/* Ours, and of no use: leave no file where there was none. */
+		int saved = errno;
+
+		sys.unlink(mf->created_path);
+		errno = saved;
+	}
+	free(mf->created_path);
+	mf->created_path = NULL;
+	mf->created = 0;
 	return -1;
+}
+
+/* pwrite all N bytes at OFF, retrying EINTR and short writes. */
+static int pwrite_all(int fd, const unsigned char *p, size_t n, uint64_t off)
+{
+	while (n > 0) {
+		ssize_t w = sys.pwrite(fd, p, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* pread all N bytes at OFF; a file that ends first is EIO. */
+static int pread_all(int fd, unsigned char *p, size_t n, uint64_t off)
+{
+	while (n > 0) {
+		ssize_t r = sys.pread(fd, p, n, (off_t)off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/*
+ * The pages mmap refused (EOVERFLOW: Linux checks that a mapping ends
+ * below the largest file size, 2^63-1, so the last page below 2^63 never
+ * maps): read [START, START+SPAN) into a buffer that stands in for the
+ * mapping.  A writer keeps a copy to tell its changes by.
+ */
+static int map_buffered(struct mapfile *mf, uint64_t start, size_t span)
+{
+	unsigned char *buf = malloc(span), *shadow = NULL;
+
+	if (buf == NULL)
+		return -1;
+	if (mf->writable && (shadow = malloc(span)) == NULL) {
+		free(buf);
+		return -1;
+	}
+	if (pread_all(mf->fd, buf, span, start) < 0) {
+		int saved = errno;
+
+		/* No bytes where the size said: the file shrank. */
+		if (saved == EIO)
+			mf->faulted = 1;
+		free(buf);
+		free(shadow);
+		errno = saved;
+		return -1;
+	}
+	if (shadow != NULL)
+		memcpy(shadow, buf, span);
+	mf->buffered = 1;
+	mf->shadow = shadow;
+	mf->map_base = buf;
+	return 0;
+}
+
+/* Write back the bytes of a buffered mapping that differ from the copy
+ * read (only those: a byte stored again could undo another writer's). */
+static int flush_buffered(struct mapfile *mf)
+{
+	const unsigned char *b = mf->map_base;
+	/* The file offset of b[0]. */
+	uint64_t base_off = mf->base + mf->data_off - (uint64_t)(mf->data - b);
+	size_t i = 0;
+
+	if (mf->shadow == NULL)
+		return 0;
+	while (i < mf->map_len) {
+		size_t j = i;
+
+		if (b[i] == mf->shadow[i]) {
+			i++;
+			continue;
+		}
+		while (j < mf->map_len && b[j] != mf->shadow[j])
+			j++;
+		if (pwrite_all(mf->fd, b + i, j - i, base_off + i) < 0)
+			return -1;
+		memcpy(mf->shadow + i, b + i, j - i);
+		i = j;
+	}
+	return 0;
 }
 
 int mapfile_map(struct mapfile *mf, uint64_t off, size_t len)
@@ -235,11 +466,15 @@ int mapfile_map(struct mapfile *mf, uint64_t off, size_t len)
 		prot |= PROT_WRITE;
 	p = sys.mmap(NULL, (size_t)span, prot, MAP_SHARED, mf->fd,
 		     (off_t)start);
-	if (p == MAP_FAILED)
-		return -1;
-	mf->map_base = p;
+	if (p == MAP_FAILED) {
+		if (errno != EOVERFLOW || map_buffered(mf, start,
+						       (size_t)span) < 0)
+			return -1;
+	} else {
+		mf->map_base = p;
+	}
 	mf->map_len = (size_t)span;
-	mf->data = (unsigned char *)p + (off - start);
+	mf->data = (unsigned char *)mf->map_base + (off - start);
 	mf->data_off = off - mf->base;
 	mf->data_len = len;
 	return 0;
@@ -249,8 +484,16 @@ int mapfile_unmap(struct mapfile *mf)
 {
 	int rc = 0;
 
-	if (mf->map_base != NULL)
+	if (mf->buffered) {
+		if (mf->writable)
+			rc = flush_buffered(mf);
+		free(mf->map_base);
+		free(mf->shadow);
+	} else if (mf->map_base != NULL) {
 		rc = sys.munmap(mf->map_base, mf->map_len);
+	}
+	mf->buffered = 0;
+	mf->shadow = NULL;
 	mf->map_base = NULL;
 	mf->map_len = 0;
 	mf->data = NULL;
@@ -263,6 +506,8 @@ int mapfile_sync(struct mapfile *mf)
 {
 	if (mf->map_base == NULL)
 		return 0;
+	if (mf->buffered)
+		return flush_buffered(mf) < 0 ? -1 : mapfile_fsync(mf);
 	return sys.msync(mf->map_base, mf->map_len, MS_SYNC) < 0 ? -1 : 0;
 }
 
@@ -313,6 +558,175 @@ int mapfile_allocate(struct mapfile *mf, uint64_t off, uint64_t len)
 	if (off + len > mf->size)
 		mf->size = off + len;
 	return 0;
+}
+
+/*
+ * Could [LO, HI), inside the file, hold a hole?  Only a file with fewer
+ * blocks than bytes can, and then only where lseek(SEEK_HOLE) finds one.
+ * Both are asked because some filesystems (ext2, through the generic
+ * lseek) report no holes at all.  When in doubt, yes.
+ */
+static int may_hold_holes(struct mapfile *mf, uint64_t lo, uint64_t hi)
+{
+	struct stat st;
+
+	if (sys.fstat(mf->fd, &st) < 0 || st.st_size < 0 || st.st_blocks < 0 ||
+	    (uint64_t)st.st_blocks < ((uint64_t)st.st_size + 511) / 512)
+		return 1;
+#if defined(SEEK_HOLE)
+	{
+		off_t h = sys.lseek(mf->fd, (off_t)lo, SEEK_HOLE);
+
+		return h < 0 || (uint64_t)h < hi;
+	}
+#else
+	(void)lo;
+	(void)hi;
+	return 1;
+#endif
+}
+
+int mapfile_reserve(struct mapfile *mf, uint64_t off, uint64_t len)
+{
+	int rc;
+
+	if (off > OFF_MAX || len > OFF_MAX - off) {
+		errno = EFBIG;
+		return -1;
+	}
+	/* A block device has its blocks. */
+	if (len == 0 || mf->kind != MF_REGULAR)
+		return 0;
+	if (off + len <= mf->size && !may_hold_holes(mf, off, off + len))
+		return 0;
+#if defined(FALLOC_FL_KEEP_SIZE)
+	do
+		rc = sys.fallocate(mf->fd, FALLOC_FL_KEEP_SIZE, (off_t)off,
+				   (off_t)len);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -1 : 0;
+#else
+	/* posix_fallocate grows a file: inside the size only. */
+	if (off + len > mf->size) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	do
+		rc = sys.posix_fallocate(mf->fd, (off_t)off, (off_t)len);
+	while (rc == EINTR);
+	if (rc != 0) {
+		errno = rc;
+		return -1;
+	}
+	return 0;
+#endif
+}
+
+/* Pages written back at a time by mapfile_prefill. */
+#define PREFILL_CHUNK (64u << 10)
+
+int mapfile_prefill(struct mapfile *mf, uint64_t off, uint64_t len)
+{
+	uint64_t pos, end;
+	unsigned char *buf;
+
+	if (mf->kind != MF_REGULAR || len == 0 || off >= mf->size)
+		return 0;
+	/* Whole pages (inside the file): a store dirties the page, not
+	 * just its bytes.  Sizes end by 2^63-1, so rounding cannot wrap. */
+	end = len > mf->size - off ? mf->size : off + len;
+	if (end % page_size() != 0)
+		end += page_size() - end % page_size();
+	if (end > mf->size)
+		end = mf->size;
+	pos = off - off % page_size();
+	buf = malloc(PREFILL_CHUNK);
+	if (buf == NULL)
+		return -1;
+	while (pos < end) {
+		size_t n = end - pos < PREFILL_CHUNK ? (size_t)(end - pos) :
+			   PREFILL_CHUNK;
+		ssize_t r;
+
+		do
+			r = sys.pread(mf->fd, buf, n, (off_t)pos);
+		while (r < 0 && errno == EINTR);
+		/* Ended early: the file shrank, which the caller's look at
+		 * the size finds. */
+		if (r == 0)
+			break;
+		if (r < 0 || pwrite_all(mf->fd, buf, (size_t)r, pos) < 0) {
+			free_keep_errno((char *)buf);
+			return -1;
+		}
+		pos += (uint64_t)r;
+	}
+	free(buf);
+	return 0;
+}
+
+/* Is the size still WANT?  Another program may have changed it. */
+static int size_is(struct mapfile *mf, uint64_t want)
+{
+	if (mapfile_refresh(mf) < 0)
+		return -1;
+	if (mf->size == want)
+		return 0;
+	mf->resized_by_other = 1;
+	errno = EAGAIN;
+	return -1;
+}
+
+/* Spans clipped to SIZE: [*lo, *hi), empty when *lo >= *hi. */
+static void clip_span(const struct mapfile_span *s, uint64_t size,
+		      uint64_t *lo, uint64_t *hi)
+{
+	*lo = s->off;
+	*hi = s->end < size ? s->end : size;
+}
+
+int mapfile_prepare(struct mapfile *mf, const struct mapfile_span *spans,
+		    size_t n, uint64_t new_size)
+{
+	uint64_t old = mf->size, lo, hi;
+	int prefill = 0;
+
+	mf->resized_by_other = 0;
+	if (new_size < old) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Last span first: those past the end, where ENOSPC and EFBIG
+	 * mostly arise, fail before any work inside the file. */
+	for (size_t i = n; i-- > 0 && !prefill;) {
+		clip_span(&spans[i], new_size, &lo, &hi);
+		if (lo >= hi || mapfile_reserve(mf, lo, hi - lo) == 0)
+			continue;
+		if (errno != EOPNOTSUPP && errno != EINVAL &&
+		    errno != ENODEV && errno != ENOSYS)
+			return -1;
+		prefill = 1;
+	}
+	if (size_is(mf, old) < 0)
+		return -1;
+	if (new_size > old && mapfile_resize(mf, new_size) < 0)
+		return -1;
+	if (!prefill)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		clip_span(&spans[i], new_size, &lo, &hi);
+		if (lo < hi && mapfile_prefill(mf, lo, hi - lo) < 0) {
+			int saved = errno;
+
+			/* Nothing was stored: give back what we grew. */
+			if (new_size > old && mapfile_refresh(mf) == 0 &&
+			    mf->size == new_size)
+				mapfile_resize(mf, old);
+			errno = saved;
+			return -1;
+		}
+	}
+	return size_is(mf, new_size);
 }
 
 int mapfile_read(struct mapfile *mf, void *buf, size_t n, size_t *got)
@@ -685,8 +1099,9 @@ static int walk_mapped(struct mapfile *mf, uint64_t off, uint64_t len,
 			w.wend = w.end;
 		if (mapfile_map(mf, w.pos, (size_t)(w.wend - w.pos)) < 0)
 			return -1;
-		posix_madvise(mf->map_base, mf->map_len,
-			      POSIX_MADV_SEQUENTIAL);
+		if (!mf->buffered)
+			posix_madvise(mf->map_base, mf->map_len,
+				      POSIX_MADV_SEQUENTIAL);
 		rc = mapfile_guard(mf, walk_window, &w);
 		if (mf->faulted) {
 			mapfile_unmap(mf);
@@ -810,8 +1225,9 @@ static int side_fetch(struct walk_side *s)
 			wend = s->ex.data_hi;
 		if (mapfile_map(mf, s->pos, (size_t)(wend - s->pos)) < 0)
 			return -1;
-		posix_madvise(mf->map_base, mf->map_len,
-			      POSIX_MADV_SEQUENTIAL);
+		if (!mf->buffered)
+			posix_madvise(mf->map_base, mf->map_len,
+				      POSIX_MADV_SEQUENTIAL);
 		s->p = mf->data;
 		s->n = mf->data_len;
 		return 0;
@@ -972,26 +1388,30 @@ int mapfile_close(struct mapfile *mf)
 		saved = errno;
 	}
 	mf->fd = -1;
+	free(mf->created_path);
+	mf->created_path = NULL;
+	mf->created = 0;
 	if (rc < 0)
 		errno = saved;
 	return rc;
 }
 
-int mapfile_close_discard(struct mapfile *mf, const char *path)
+int mapfile_close_discard(struct mapfile *mf)
 {
-	char *target = NULL;
-	int rc;
+	char *target = mf->created_path;
+	struct stat ours, now;
+	int rc, same = 0;
 
-	/* The file itself, not a symbolic link that led to it. */
-	if (mf->created)
-		target = realpath(path, NULL);
+	/* Remove the name only while it leads to the file we made: another
+	 * program may have replaced it since. */
+	if (mf->created && mf->fd >= 0 && sys.fstat(mf->fd, &ours) == 0 &&
+	    sys.lstat(target, &now) == 0)
+		same = ours.st_dev == now.st_dev && ours.st_ino == now.st_ino;
+	mf->created_path = NULL;
 	rc = mapfile_close(mf);
-	if (target != NULL) {
-		if (unlink(target) < 0)
-			rc = -1;
-		free(target);
-	}
-	mf->created = 0;
+	if (same && sys.unlink(target) < 0)
+		rc = -1;
+	free(target);
 	return rc;
 }
 

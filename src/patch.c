@@ -14,12 +14,14 @@
  *      walk just the pages that hold them, a window at a time (lines only
  *      go forward, so windows do too; holes read as zeros and are never
  *      mapped), copy out under the SIGBUS guard what differs, then keep
- *      only the bytes that differ, merged into changed runs.  Bytes past FILE's end compare with the zeros they
- *      will read as, and need --grow;
+ *      only the bytes that differ, merged into changed runs.  Bytes past
+ *      FILE's end compare with the zeros they will read as, and need
+ *      --grow;
  *   4. at the end of the dump, and only if every line was good: print the
- *      runs (--dry-run), or reserve blocks for their pages, grow, and store
- *      them window by window, msync each window.  An unedited dump never
- *      stores into a page, so FILE and its mtime stay untouched.
+ *      runs (--dry-run); or, with SIGINT and the like held, reserve blocks
+ *      for their pages, grow, print -v's summary, and store them window
+ *      by window, msync each window.  An unedited dump never stores into
+ *      a page, so FILE and its mtime stay untouched.
  *
  * Nothing is stored before the whole dump has been read, so a bad line
  * anywhere (exit 2, DUMP:LINE) leaves FILE exactly as it was.
@@ -125,16 +127,11 @@ struct change {
 	size_t at;
 };
 
-/* A stretch of whole pages to reserve and write (clipped to the file's
- * new size when used). */
-struct span {
-	uint64_t off, end;
-};
-
 struct patch {
 	struct patch_args a;
 	const char *dump_name;	/* DUMP, or "standard input" */
 	struct mapfile mf;	/* FILE */
+	struct mapfile dmf;	/* DUMP: open until the end (see read_dump) */
 	struct outbuf out;
 	uint64_t page;
 	uint64_t window;	/* mf.window as the walk uses it: whole pages */
@@ -166,7 +163,9 @@ struct patch {
 	size_t nchanges, changes_cap;
 	unsigned char *newb, *oldb;
 	size_t nnew, newb_cap, oldb_cap;
-	struct span *spans;
+	/* Stretches of whole pages to reserve and write (clipped to the
+	 * file's new size when used). */
+	struct mapfile_span *spans;
 	size_t nspans, spans_cap;
 
 	/* Guarded dumps (see "guarded dumps" below). */
@@ -252,7 +251,8 @@ static int add_span(struct patch *pt, uint64_t off, uint64_t len)
 {
 	uint64_t lo = off - off % pt->page;
 	uint64_t hi = off + len;
-	struct span *last = pt->nspans ? &pt->spans[pt->nspans - 1] : NULL;
+	struct mapfile_span *last = pt->nspans ? &pt->spans[pt->nspans - 1] :
+				    NULL;
 
 	/* Offsets end by 2^63-1 (dumpline.h): rounding up cannot wrap. */
 	if (hi % pt->page != 0)
@@ -1107,25 +1107,31 @@ static int take_chunk(void *ctx, const unsigned char *p, size_t n,
 /*
  * Read the whole dump, comparing as it goes.  0, or -1 after a message
  * (a malformed line, a line past the end without --grow, an I/O error).
+ *
+ * The dump stays open until cmd_patch is done with FILE: it may be FILE
+ * itself (the same name, a link, standard input redirected from it), and
+ * closing any descriptor of a file drops the POSIX record locks this
+ * process holds on it, which would let another writer in before ours is
+ * stored.
  */
 static int read_dump(struct patch *pt)
 {
-	struct mapfile dmf;
+	struct mapfile *dmf = &pt->dmf;
 	int rc;
 
-	if (open_input("patch", pt->a.dump, &dmf) < 0)
+	if (open_input("patch", pt->a.dump, dmf) < 0)
 		return -1;
-	apply_test_window(&dmf);
-	pt->dump_mapped = dmf.kind != MF_STREAM;
+	apply_test_window(dmf);
+	pt->dump_mapped = dmf->kind != MF_STREAM;
 	do {
 		/* A stream goes on from where it is, whatever the offset. */
-		rc = mapfile_walk(&dmf, pt->dump_mapped ? pt->resume : 0,
+		rc = mapfile_walk(dmf, pt->dump_mapped ? pt->resume : 0,
 				  UINT64_MAX, take_chunk, pt);
 		if (rc == WALK_PAUSE && compare_pending(pt) < 0)
 			rc = 1;
 	} while (rc == WALK_PAUSE);
 	if (rc < 0)
-		report_read_failure("patch", pt->dump_name, &dmf, 0,
+		report_read_failure("patch", pt->dump_name, dmf, 0,
 				    UINT64_MAX, NULL);
 	if (rc == 0 && pt->ncarry > 0 &&
 	    take_line(pt, pt->carry, pt->ncarry) != 0)
@@ -1144,8 +1150,6 @@ static int read_dump(struct patch *pt)
 	}
 	if (rc == 0 && compare_pending(pt) < 0)
 		rc = 1;
-	if (close_file("patch", pt->dump_name, &dmf) < 0 && rc == 0)
-		rc = -1;
 	return rc == 0 ? 0 : -1;
 }
 
@@ -1231,7 +1235,7 @@ static int write_chunk(void *ctx, const unsigned char *p, size_t n,
 }
 
 /* The end of span S, clipped to the file's new size. */
-static uint64_t span_end(const struct patch *pt, const struct span *s)
+static uint64_t span_end(const struct patch *pt, const struct mapfile_span *s)
 {
 	return s->end < pt->new_size ? s->end : pt->new_size;
 }
@@ -1239,52 +1243,21 @@ static uint64_t span_end(const struct patch *pt, const struct span *s)
 /* Give FILE back its old size after a failure, if it grew. */
 static void undo_growth(struct patch *pt)
 {
-	if (pt->mf.size != pt->old_size)
+	if (mapfile_refresh(&pt->mf) == 0 && pt->mf.size != pt->old_size)
 		mapfile_resize(&pt->mf, pt->old_size);
 }
 
 /*
- * Reserve blocks for the pages to write (a write into a hole of a full
- * filesystem through a mapping is a SIGBUS) and grow FILE to its new size.
- * On failure nothing was written and the old size is restored.
- *
- * The spans go last to first, so that those past the end, where EFBIG and
- * most ENOSPC arise, fail before any work inside the file.  (The bytes and
- * the size are restored; the mtime may not be: Linux stamps it on entry to
- * fallocate, before the call can fail.)
+ * Store the changed runs window by window, msync each window.  FILE is
+ * prepared (blocks reserved, grown).  0, or -1 after a message.
  */
-static int reserve_and_grow(struct patch *pt)
-{
-	struct mapfile *mf = &pt->mf;
-
-	for (size_t i = pt->nspans; i-- > 0 && mf->kind == MF_REGULAR;) {
-		const struct span *s = &pt->spans[i];
-
-		if (mapfile_allocate(mf, s->off, span_end(pt, s) - s->off) < 0 &&
-		    errno != EOPNOTSUPP && errno != EINVAL && errno != ENODEV)
-			goto undo;
-	}
-	if (pt->new_size > mf->size && mapfile_resize(mf, pt->new_size) < 0)
-		goto undo;
-	return 0;
-undo:
-	diag_errno("patch", "%s", pt->a.path);
-	undo_growth(pt);
-	return -1;
-}
-
-static int apply_changes(struct patch *pt)
+static int store_changes(struct patch *pt)
 {
 	int rc;
 
-	if (pt->new_size > pt->old_size &&
-	    check_size_limit("patch", pt->a.path, pt->new_size) < 0)
-		return -1;
-	if (reserve_and_grow(pt) < 0)
-		return -1;
 	pt->cur = 0;
 	for (size_t i = 0; i < pt->nspans; i++) {
-		const struct span *s = &pt->spans[i];
+		const struct mapfile_span *s = &pt->spans[i];
 
 		/* Changes that end before this span were stored before it. */
 		while (pt->cur < pt->nchanges &&
@@ -1325,6 +1298,47 @@ static int apply_changes(struct patch *pt)
 	return 0;
 }
 
+static int print_summary(struct patch *pt);
+static int finish_output(struct patch *pt);
+
+/* -v before the store: the summary, flushed.  0, or -1 after a message. */
+static int announce(struct patch *pt)
+{
+	if (print_summary(pt) < 0)
+		pt->out_failed = 1;
+	return finish_output(pt);
+}
+
+/*
+ * The write: with the ending signals held, reserve blocks for the pages
+ * to write (a store into a hole of a full filesystem is a SIGBUS half way)
+ * and grow FILE to its new size, print what -v promises, then store and
+ * sync.  Every failure before the first store leaves FILE's bytes and
+ * size as they were.  0, or -1 after a message.
+ */
+static int apply_changes(struct patch *pt)
+{
+	sigset_t saved;
+	int rc = -1;
+
+	if (pt->new_size > pt->old_size &&
+	    check_size_limit("patch", pt->a.path, pt->new_size) < 0)
+		return -1;
+	signals_hold(&saved);
+	/* A shrink (guarded dumps) comes after the stores: not here. */
+	if (mapfile_prepare(&pt->mf, pt->spans, pt->nspans,
+			    pt->new_size > pt->old_size ? pt->new_size :
+			    pt->old_size) < 0)
+		report_prepare_failure("patch", pt->a.path, &pt->mf,
+				       pt->old_size);
+	else if (pt->a.verbose && announce(pt) < 0)
+		undo_growth(pt);
+	else
+		rc = store_changes(pt);
+	signals_release(&saved);
+	return rc;
+}
+
 /* ---- The command -------------------------------------------------------- */
 
 /* -v: "FILE: N bytes changed in M runs[, size OLD -> NEW]". */
@@ -1363,6 +1377,27 @@ static int finish_output(struct patch *pt)
 	return -1;
 }
 
+/*
+ * Everything the dump asks, once it has been read and checked: print
+ * (--dry-run, -v) or write.  The output goes out, flushed, before the
+ * first byte is stored, so that a failing standard output (> /dev/full)
+ * stores nothing.  0, or -1 after a message.
+ */
+static int carry_out(struct patch *pt)
+{
+	if (pt->a.dry_run) {
+		if (print_changes(pt) < 0 ||
+		    (pt->a.verbose && print_summary(pt) < 0))
+			pt->out_failed = 1;
+		return finish_output(pt);
+	}
+	if (pt->nspans > 0 || pt->new_size != pt->old_size)
+		return apply_changes(pt);
+	if (pt->a.verbose && print_summary(pt) < 0)
+		pt->out_failed = 1;
+	return finish_output(pt);
+}
+
 int cmd_patch(int argc, char **argv)
 {
 	struct patch pt;
@@ -1372,6 +1407,7 @@ int cmd_patch(int argc, char **argv)
 	memset(&pt, 0, sizeof(pt));
 	pt.mf.fd = -1;
 	dumpseq_init(&pt.seq);
+	pt.dmf.fd = -1;
 	rc = parse_args(argc, argv, &pt.a);
 	if (rc == -2)
 		return opt_help(&patch_options);
@@ -1400,17 +1436,13 @@ int cmd_patch(int argc, char **argv)
 		status = EXIT_NEGATIVE;
 		goto close;
 	}
-	if (pt.a.dry_run && print_changes(&pt) < 0)
-		pt.out_failed = 1;
-	if (!pt.a.dry_run && (pt.nspans > 0 || pt.new_size != pt.old_size) &&
-	    apply_changes(&pt) < 0)
-		goto close;
-	if (pt.a.verbose && !pt.out_failed && print_summary(&pt) < 0)
-		pt.out_failed = 1;
-	if (finish_output(&pt) < 0)
-		goto close;
-	status = EXIT_DONE;
+	if (carry_out(&pt) == 0)
+		status = EXIT_DONE;
 close:
+	/* Only now, after the last store and sync, the dump: when it is
+	 * FILE, its close drops the lock. */
+	if (pt.dmf.fd >= 0 && close_file("patch", pt.dump_name, &pt.dmf) < 0)
+		status = EXIT_TROUBLE;
 	if (close_file("patch", pt.a.path, &pt.mf) < 0)
 		status = EXIT_TROUBLE;
 out:

@@ -241,55 +241,13 @@ static int check_expect(struct mapfile *mf, const char *path, uint64_t off,
 /*
  * Give back the size that a failed write added: the file had OLD_SIZE
  * bytes, and the lock kept other mmtool writers from changing that since.
- * A failed posix_fallocate may have grown the file part of the way
- * without saying so, hence the fresh look; and a file whose size is
- * already right is left alone (ftruncate would stamp its mtime).
+ * A file whose size is already right is left alone (ftruncate would stamp
+ * its mtime).
  */
 static void give_back(struct mapfile *mf, uint64_t old_size)
 {
 	if (mapfile_refresh(mf) == 0 && mf->size != old_size)
 		mapfile_resize(mf, old_size);
-}
-
-/*
- * Reserve blocks for the range (so a write into a hole cannot fail for
- * space half-way, which through a mapping is a SIGBUS), growing the file to
- * END if needed.  The reservation covers the whole pages the mapping will
- * dirty, not just the bytes: a filesystem with blocks smaller than a page
- * (ext4 with 1 KiB blocks) allocates every block of a page when the page
- * is first written, and would fault there for lack of space.  It stops at
- * the file's end, or END if that is further: fallocate must not grow the
- * file past what was asked.  Filesystems without fallocate still get the
- * growth.  On failure the file keeps its size.
- */
-static int reserve(struct mapfile *mf, const char *path, uint64_t off,
-		   uint64_t end)
-{
-	uint64_t old_size = mf->size, page, lo, hi, limit;
-	long ps = sysconf(_SC_PAGESIZE);
-
-	page = ps > 0 ? (uint64_t)ps : 4096;
-	limit = end > old_size ? end : old_size;
-	lo = off - off % page;
-	if (end % page == 0)
-		hi = end;
-	else if (page - end % page <= limit - end)
-		hi = end + (page - end % page);
-	else
-		hi = limit;
-	if (mf->kind == MF_REGULAR &&
-	    mapfile_allocate(mf, lo, hi - lo) < 0 &&
-	    errno != EOPNOTSUPP && errno != EINVAL && errno != ENODEV) {
-		diag_errno("poke", "%s", path);
-		give_back(mf, old_size);
-		return -1;
-	}
-	if (end > mf->size && mapfile_resize(mf, end) < 0) {
-		diag_errno("poke", "%s", path);
-		give_back(mf, old_size);
-		return -1;
-	}
-	return 0;
 }
 
 /* -v shows at most this many bytes of each side, then "... (N bytes)":
@@ -319,64 +277,55 @@ static int print_change(const char *path, uint64_t off,
 }
 
 /*
- * -v: print "FILE: 0xOFFSET: OLDHEX -> NEWHEX" before anything is touched,
- * so that a failing standard output (> /dev/full) fails the command with
- * the file as it was (even fallocate stamps the mtime on some
- * filesystems).  Bytes past the end read as the zeros --grow will add.
- * 0, or -1 after a message.
+ * -v: the first min(LEN, SHOWN_MAX) bytes now at OFF, read before anything
+ * changes (bytes past the end read as the zeros --grow will add), into
+ * *OLD (malloc'd).  0, or -1 after a message.
  */
-static int announce(struct mapfile *mf, const char *path, uint64_t off,
-		    const unsigned char *data, size_t len)
+static int read_old(struct mapfile *mf, const char *path, uint64_t off,
+		    size_t len, unsigned char **old)
 {
 	size_t shown = len < SHOWN_MAX ? len : SHOWN_MAX;
-	unsigned char *old = calloc(shown, 1);
 	struct guarded_copy c;
 	int rc;
 
-	if (old == NULL) {
+	*old = calloc(shown, 1);
+	if (*old == NULL) {
 		diag_errno("poke", "-v");
 		return -1;
 	}
-	if (off < mf->size) {
-		c.dst = old;
-		c.len = shown < mf->size - off ? shown :
-			(size_t)(mf->size - off);
-		if (mapfile_map(mf, off, c.len) < 0) {
-			diag_errno("poke", "%s", path);
-			free(old);
-			return -1;
-		}
-		c.src = mf->data;
-		rc = mapfile_guard(mf, copy_guarded, &c);
-		mapfile_unmap(mf);
-		if (rc < 0) {
-			report_fault("poke", path, mf, off + c.len, 0);
-			free(old);
-			return -1;
-		}
+	if (off >= mf->size)
+		return 0;
+	c.dst = *old;
+	c.len = shown < mf->size - off ? shown : (size_t)(mf->size - off);
+	if (mapfile_map(mf, off, c.len) < 0) {
+		diag_errno("poke", "%s", path);
+		return -1;
 	}
-	rc = print_change(path, off, old, data, len);
-	free(old);
-	return rc;
+	c.src = mf->data;
+	rc = mapfile_guard(mf, copy_guarded, &c);
+	mapfile_unmap(mf);
+	if (rc < 0) {
+		report_fault("poke", path, mf, off + c.len, 0);
+		return -1;
+	}
+	return 0;
 }
 
-/* The write itself; the file is open, locked, checked and unchanged so
- * far. */
-static int write_range(struct mapfile *mf, const struct poke_args *a,
-		       uint64_t off, const unsigned char *data, size_t len)
+/*
+ * Store DATA at OFF through the mapping and sync it; the file is
+ * prepared (blocks reserved, grown) and was OLD_SIZE bytes before.  The
+ * mapping is dropped before returning, since a buffered one (the last
+ * page below 2^63) reaches the file only then.  0, or -1 after a message.
+ */
+static int store(struct mapfile *mf, const struct poke_args *a, uint64_t off,
+		 const unsigned char *data, size_t len, uint64_t old_size)
 {
-	uint64_t old_size = mf->size;
 	struct guarded_copy c;
 
-	if (a->verbose && announce(mf, a->path, off, data, len) < 0)
-		return -1;
-	if (reserve(mf, a->path, off, off + len) < 0)
-		return -1;
 	if (mapfile_map(mf, off, len) < 0) {
 		diag_errno("poke", "%s", a->path);
 		/* Nothing was written: give back the size we added. */
-		if (mf->size != old_size)
-			mapfile_resize(mf, old_size);
+		give_back(mf, old_size);
 		return -1;
 	}
 	c.dst = mf->data;
@@ -394,13 +343,53 @@ static int write_range(struct mapfile *mf, const struct poke_args *a,
 		report_fault("poke", a->path, mf, off + len, 1);
 		return -1;
 	}
-	if (!a->no_sync && (mapfile_sync(mf) < 0 ||
-			    (mf->size != old_size && mapfile_fsync(mf) < 0))) {
+	if ((!a->no_sync && (mapfile_sync(mf) < 0 ||
+			     (mf->size != old_size && mapfile_fsync(mf) < 0))) ||
+	    mapfile_unmap(mf) < 0) {
 		diag_errno("poke", "%s: data may not have reached storage",
 			   a->path);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The write itself; the file is open, locked, checked and unchanged so
+ * far.  Steps: read what -v shows; hold the ending signals; reserve
+ * blocks for the whole pages the store will dirty (a store into a hole
+ * that finds no space is a SIGBUS half way; a filesystem with blocks
+ * smaller than a page allocates every block of a page) and grow; print
+ * -v; store and sync; let the signals go.  Every failure before the
+ * store leaves the file's bytes and size as they were.
+ */
+static int write_range(struct mapfile *mf, const struct poke_args *a,
+		       uint64_t off, const unsigned char *data, size_t len)
+{
+	uint64_t old_size = mf->size, end = off + len, page;
+	long ps = sysconf(_SC_PAGESIZE);
+	struct mapfile_span span;
+	unsigned char *old = NULL;
+	sigset_t saved;
+	int rc = -1;
+
+	if (a->verbose && read_old(mf, a->path, off, len, &old) < 0) {
+		free(old);
+		return -1;
+	}
+	page = ps > 0 ? (uint64_t)ps : 4096;
+	span.off = off - off % page;
+	/* Offsets end by 2^63-1: rounding up cannot wrap. */
+	span.end = end % page == 0 ? end : end + (page - end % page);
+	signals_hold(&saved);
+	if (mapfile_prepare(mf, &span, 1, end > old_size ? end : old_size) < 0)
+		report_prepare_failure("poke", a->path, mf, old_size);
+	else if (a->verbose && print_change(a->path, off, old, data, len) < 0)
+		give_back(mf, old_size);
+	else
+		rc = store(mf, a, off, data, len, old_size);
+	signals_release(&saved);
+	free(old);
+	return rc;
 }
 
 int cmd_poke(int argc, char **argv)

@@ -233,7 +233,7 @@ int cmd_resize(int argc, char **argv)
 close:
 	if (status != EXIT_DONE && mf.created) {
 		/* A refused -c leaves no file where there was none. */
-		mapfile_close_discard(&mf, path);
+		mapfile_close_discard(&mf);
 		return status;
 	}
 	if (close_file("resize", path, &mf) < 0)

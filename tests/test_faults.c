@@ -29,6 +29,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,13 +69,13 @@ static void make_pipe(int fds[2])
 }
 
 /*
- * Start ARGV with standard input from /dev/null, standard output to OUT_FD
- * (-1: /dev/null) and standard error to a pipe.  ARGV[0] "mmtool" means
- * the mmtool under test; anything else is looked up in PATH.  FSIZE, when
- * not 0, is the child's RLIMIT_FSIZE in bytes.
+ * Start ARGV with standard input from IN_PATH (NULL: /dev/null), standard
+ * output to OUT_FD (-1: /dev/null) and standard error to a pipe.  ARGV[0]
+ * "mmtool" means the mmtool under test; anything else is looked up in
+ * PATH.  FSIZE, when not 0, is the child's RLIMIT_FSIZE in bytes.
  */
-static void start(struct proc *p, int out_fd, rlim_t fsize,
-		  const char *const *argv)
+static void start_with(struct proc *p, const char *in_path, int out_fd,
+		       rlim_t fsize, const char *const *argv)
 {
 	int err[2];
 
@@ -83,8 +84,9 @@ static void start(struct proc *p, int out_fd, rlim_t fsize,
 	assert_true(p->pid >= 0);
 	if (p->pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+		int in = in_path ? open(in_path, O_RDONLY) : null;
 
-		if (null < 0 || dup2(null, 0) < 0 ||
+		if (null < 0 || in < 0 || dup2(in, 0) < 0 ||
 		    dup2(out_fd >= 0 ? out_fd : null, 1) < 0 ||
 		    dup2(err[1], 2) < 0)
 			_exit(126);
@@ -103,6 +105,13 @@ static void start(struct proc *p, int out_fd, rlim_t fsize,
 	}
 	close(err[1]);
 	p->err_fd = err[0];
+}
+
+/* The same with standard input from /dev/null. */
+static void start(struct proc *p, int out_fd, rlim_t fsize,
+		  const char *const *argv)
+{
+	start_with(p, NULL, out_fd, fsize, argv);
 }
 
 /* Wait for P to end; its standard error is read to the end first. */
@@ -869,18 +878,30 @@ static void test_file_size_limit_patch(void **state)
 static void test_stdout_full(void **state)
 {
 	const char *f = tmp_path("to-dev-full");
-	const char *cmds[][8] = {
-		{ "mmtool", "peek", f, "0", "16", NULL },
-		{ "mmtool", "peek", "-t", "u32", f, "0", NULL },
-		{ "mmtool", "hexdump", f, NULL },
-		{ "mmtool", "hexdump", "-f", "xxd", f, NULL },
-		{ "mmtool", "find", f, "30", NULL },
-		{ "mmtool", "poke", "-v", f, "0", "ff", NULL },
-		{ "mmtool", "poke", "-v", "--grow", f, "20", "ff", NULL },
+	char in[512], past[512];
+	/* KEEPS_MTIME 0: the line goes out after the blocks are reserved (a
+	 * reservation that fails must not follow a success line) and the
+	 * growth, which is taken back when the line fails: size and bytes
+	 * as they were, not the mtime, which fallocate and ftruncate stamp.
+	 * patch -v and poke -v used to store first and then fail. */
+	const struct {
+		const char *argv[8];
+		int keeps_mtime;
+	} cmds[] = {
+		{ { "mmtool", "peek", f, "0", "16", NULL }, 1 },
+		{ { "mmtool", "peek", "-t", "u32", f, "0", NULL }, 1 },
+		{ { "mmtool", "hexdump", f, NULL }, 1 },
+		{ { "mmtool", "hexdump", "-f", "xxd", f, NULL }, 1 },
+		{ { "mmtool", "find", f, "30", NULL }, 1 },
+		{ { "mmtool", "poke", "-v", f, "0", "ff", NULL }, 1 },
+		{ { "mmtool", "patch", "-v", f, in, NULL }, 1 },
+		{ { "mmtool", "patch", "--dry-run", f, in, NULL }, 1 },
 		/* A shrink cannot be taken back, so its line goes out
-		 * first.  (A growth goes first and is taken back when the
-		 * line fails: size and bytes as they were, mtime not.) */
-		{ "mmtool", "resize", "-v", "--shrink", f, "8", NULL },
+		 * first. */
+		{ { "mmtool", "resize", "-v", "--shrink", f, "8", NULL }, 1 },
+		{ { "mmtool", "poke", "-v", "--grow", f, "20", "ff", NULL }, 0 },
+		{ { "mmtool", "patch", "-v", "--grow", f, past, NULL }, 0 },
+		{ { "mmtool", "resize", "-v", f, "100", NULL }, 0 },
 	};
 	int full = open("/dev/full", O_WRONLY);
 
@@ -890,16 +911,23 @@ static void test_stdout_full(void **state)
 		skip();
 	}
 	set_cloexec(full);
+	snprintf(in, sizeof(in), "%s", tmp_path("full-in.dump"));
+	snprintf(past, sizeof(past), "%s", tmp_path("full-past.dump"));
+	write_file(in, "00000004: ffff\n", 15);
+	write_file(past, "00000014: ffff\n", 15);
 	write_file(f, "0123456789abcdef", 16);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		struct snapshot s;
 		struct outcome o;
 
 		snapshot_take(&s, f);
-		run_to(&o, full, 0, cmds[i]);
+		run_to(&o, full, 0, cmds[i].argv);
 		assert_failed(&o, 2, "write error on standard output: "
 			      "No space left on device");
-		snapshot_assert_same(&s, f);
+		if (cmds[i].keeps_mtime)
+			snapshot_assert_same(&s, f);
+		else
+			assert_file(f, s.data, s.len);
 		snapshot_free(&s);
 	}
 	close(full);
@@ -1264,6 +1292,511 @@ static void test_race_raw_truncate_loop(void **state)
 	race_resize_loop(1);
 }
 
+/* ---- Writers held inside a system call by strace (issue 8) ------------- */
+
+/*
+ * strace -e inject=CALL:delay_enter=US holds mmtool at the entry of CALL
+ * for US microseconds.  The test watches /proc/PID/syscall until mmtool is
+ * seen there (so nothing hangs on a guess of how long the steps before
+ * take), acts (truncates the file, probes the lock, sends a signal), and
+ * then looks again: if mmtool had left the call before the act was done,
+ * the run proves nothing and is repeated with a hold four times longer.
+ * strace ends as mmtool does: its exit status, or killed by the same
+ * signal.
+ */
+
+static const char *strace_missing(void)
+{
+	static int state;	/* 0: not asked yet, 1: works, 2: missing */
+
+	if (state == 0)
+		state = have_program("strace") &&
+			shell_ok("strace -qq -o /dev/null true >/dev/null "
+				 "2>&1") ? 1 : 2;
+	return state == 1 ? NULL :
+	       "strace not found, or it cannot trace here (ptrace refused)";
+}
+
+static void need_strace(void)
+{
+	const char *why = strace_missing();
+
+	if (why != NULL) {
+		print_message("skipped: %s\n", why);
+		skip();
+	}
+}
+
+/* What a run under strace needs: the call to hold and what to do then. */
+struct held_run {
+	const char *call;	/* for strace's -e inject: "msync" */
+	long nr, nr2;		/* its numbers in /proc/PID/syscall (nr2: an
+				 * alternative, as open for openat, or -1) */
+	unsigned long flags;	/* open/openat: only with these flags set */
+	const char *only;	/* strace -P: only calls on this path, and
+				 * every one of them held (else the first) */
+	const char *in_path;	/* standard input from this file, or NULL */
+	int out_fd;		/* standard output (-1: /dev/null) */
+	void (*prepare)(void *ctx);	/* before each attempt */
+	void (*act)(void *ctx, pid_t pid);	/* while mmtool is held */
+	void *ctx;
+};
+
+/* Start mmtool ARGV under strace, holding R's call for DELAY us. */
+static void start_traced(struct proc *p, const struct held_run *r,
+			 long delay, const char *const *argv)
+{
+	char inject[128];
+	const char *args[64];
+	size_t n = 0;
+
+	snprintf(inject, sizeof(inject), "inject=%s:delay_enter=%ld%s",
+		 r->call, delay, r->only ? "" : ":when=1");
+	args[n++] = "strace";
+	args[n++] = "-qq";
+	args[n++] = "-o";
+	args[n++] = "/dev/null";
+	args[n++] = "-e";
+	args[n++] = inject;
+	if (r->only != NULL) {
+		args[n++] = "-P";
+		args[n++] = r->only;
+	}
+	args[n++] = "--";
+	args[n++] = mmtool_path();
+	for (size_t i = 0; argv[i] != NULL && n < 63; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	start_with(p, r->in_path, r->out_fd, 0, args);
+}
+
+/* Is PID running the mmtool under test (its name, as /proc shows it)? */
+static int is_mmtool(long pid)
+{
+	const char *base = strrchr(mmtool_path(), '/');
+	char path[64], comm[64] = "";
+	FILE *fp;
+
+	base = base ? base + 1 : mmtool_path();
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return 0;
+	if (fgets(comm, sizeof(comm), fp) != NULL)
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(fp);
+	/* The kernel keeps 15 bytes of the name. */
+	return strncmp(comm, base, 15) == 0;
+}
+
+/*
+ * The child of PARENT that runs mmtool, or 0 if there is none yet.  strace
+ * forks short-lived children of its own first (to probe what ptrace can
+ * do), and its tracee is strace until it has exec'd.
+ */
+static pid_t child_of(pid_t parent)
+{
+	char path[64], buf[512], *p = buf, *end;
+	long child = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children",
+		 (long)parent, (long)parent);
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), fp) == NULL)
+		buf[0] = '\0';
+	fclose(fp);
+	for (;;) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (is_mmtool(pid)) {
+			child = pid;
+			break;
+		}
+		p = end;
+	}
+	return (pid_t)child;
+}
+
+/* Is PID inside system call R->nr (or nr2) now, with R->flags set? */
+static int in_call(pid_t pid, const struct held_run *r)
+{
+	char path[64], buf[512];
+	unsigned long a[3];
+	long nr;
+	FILE *fp;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/syscall", (long)pid);
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return 0;
+	n = fgets(buf, sizeof(buf), fp) == NULL ? 0 :
+	    sscanf(buf, "%ld %lx %lx %lx", &nr, &a[0], &a[1], &a[2]);
+	fclose(fp);
+	if (n < 4 || (nr != r->nr && nr != r->nr2))
+		return 0;
+	/* open(path, flags): flags second; openat(dir, path, flags): third. */
+	if (r->flags == 0)
+		return 1;
+	return ((nr == SYS_openat ? a[2] : a[1]) & r->flags) == r->flags;
+}
+
+/* Has PID ended?  (It is left to finish() to reap.) */
+static int ended(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	       si.si_pid == pid;
+}
+
+/*
+ * Run mmtool ARGV under strace, R's call held at entry, and R->act while
+ * it is held (see above).  O: how the run ended.
+ */
+static void run_held(const struct held_run *r, const char *const *argv,
+		     struct outcome *o)
+{
+	for (long delay = 300000;; delay *= 4) {
+		struct timespec ms = { 0, 1000 * 1000 };
+		struct proc p;
+		pid_t pid = 0;
+		int seen = 0, valid;
+
+		if (r->prepare != NULL)
+			r->prepare(r->ctx);
+		start_traced(&p, r, delay, argv);
+		/* Up to 30 s for mmtool to get there on a loaded machine. */
+		for (int i = 0; i < 30000 && !seen; i++) {
+			if (pid == 0)
+				pid = child_of(p.pid);
+			if (pid != 0 && in_call(pid, r))
+				seen = 1;
+			else
+				nanosleep(&ms, NULL);
+			if (!seen && ended(p.pid))
+				break;
+		}
+		if (!seen) {
+			finish(&p, o);
+			fail_msg("mmtool %s never entered %s (status %d, "
+				 "stderr [%s])", argv[0], r->call, o->status,
+				 o->err);
+		}
+		r->act(r->ctx, pid);
+		valid = in_call(pid, r);
+		finish(&p, o);
+		if (valid)
+			return;
+		if (delay > 5000000)
+			fail_msg("mmtool %s left %s before the test could act, "
+				 "%ld us after entering", argv[0], r->call,
+				 delay);
+		print_message("    %s: acted too late for a hold of %ld us; "
+			      "again\n", argv[0], delay);
+	}
+}
+
+/* ---- resize -c racing another creator (item 1) ------------------------- */
+
+struct creator {
+	const char *path;
+	size_t len;		/* bytes the other program writes */
+};
+
+static void creator_prepare(void *ctx)
+{
+	struct creator *c = ctx;
+
+	unlink(c->path);
+}
+
+/* The other program creates the file while resize -c is about to. */
+static void creator_act(void *ctx, pid_t pid)
+{
+	struct creator *c = ctx;
+	char buf[256];
+
+	(void)pid;
+	memset(buf, 'o', sizeof(buf));
+	write_file(c->path, buf, c->len);
+}
+
+/*
+ * resize -c found no file, and while it holds at the open that creates
+ * one, another program creates it.  resize must then treat it as an
+ * existing file: a refused shrink leaves it (once, resize unlinked it as
+ * its own), and a growth keeps its bytes.
+ */
+static void test_create_races_another_creator(void **state)
+{
+	const char *f = tmp_path("crt.bin");
+	struct creator c = { f, 100 };
+	struct held_run r = {
+		"open,openat", SYS_openat, -1, O_CREAT, f, NULL, -1,
+		creator_prepare, creator_act, &c
+	};
+	const char *shrink[] = { "resize", "-c", f, "10", NULL };
+	const char *grow[] = { "resize", "-c", f, "200", NULL };
+	unsigned char want[200];
+	struct outcome o;
+
+	(void)state;
+	need_strace();
+#ifdef SYS_open
+	r.nr2 = SYS_open;
+#endif
+	run_held(&r, shrink, &o);
+	assert_failed(&o, 2, "would discard 90 bytes");
+	if (access(f, F_OK) < 0)
+		fail_msg("resize -c removed the file another program made");
+	memset(want, 'o', 100);
+	assert_file(f, want, 100);
+	run_held(&r, grow, &o);
+	if (o.status != 0)
+		fail_msg("resize -c: status %d, stderr [%s]", o.status, o.err);
+	memset(want + 100, 0, 100);
+	assert_file(f, want, 200);
+}
+
+/* ---- The lock while DUMP or INPUT is FILE itself (item 2) -------------- */
+
+#define SELF_DUMP "00000000: 7a\n"
+#define SELF_PATCHED "z0000000: 7a\n"
+
+struct lock_probe {
+	const char *path;
+	int was_free;
+};
+
+static void self_prepare(void *ctx)
+{
+	struct lock_probe *l = ctx;
+
+	write_file(l->path, SELF_DUMP, strlen(SELF_DUMP));
+}
+
+/* Could another process take a write lock on the file now? */
+static void probe_lock(void *ctx, pid_t pid)
+{
+	struct lock_probe *l = ctx;
+	struct flock fl;
+	int fd = open(l->path, O_RDWR), rc, err;
+
+	(void)pid;
+	assert_true(fd >= 0);
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	rc = fcntl(fd, F_SETLK, &fl);
+	err = errno;
+	close(fd);
+	if (rc < 0 && err != EAGAIN && err != EACCES)
+		fail_msg("F_SETLK: %s", strerror(err));
+	l->was_free = rc == 0;
+}
+
+/*
+ * FILE is its own dump (a line that sets byte 0 to 'z') or poke's input:
+ * patch f f, through a hard link, through a symbolic link, on standard
+ * input; poke -i f f.  While the writer holds in msync after its store,
+ * another process must find the lock taken (a close of the dump's
+ * descriptor used to drop it before the store).
+ */
+static void test_lock_held_when_dump_is_file(void **state)
+{
+	const char *f = tmp_path("self.dump");
+	char hard[512], soft[512];
+	struct lock_probe l = { f, 0 };
+	struct held_run r = {
+		"msync", SYS_msync, -1, 0, NULL, NULL, -1, self_prepare,
+		probe_lock, &l
+	};
+	const char *cases[][6] = {
+		{ "patch", f, f, NULL },
+		{ "patch", f, hard, NULL },
+		{ "patch", f, soft, NULL },
+		{ "patch", f, "-", NULL },
+		{ "poke", "-i", f, f, "0", NULL },
+	};
+
+	(void)state;
+	need_strace();
+	snprintf(hard, sizeof(hard), "%s", tmp_path("self.hard"));
+	snprintf(soft, sizeof(soft), "%s", tmp_path("self.soft"));
+	self_prepare(&l);
+	unlink(hard);
+	unlink(soft);
+	assert_int_equal(link(f, hard), 0);
+	assert_int_equal(symlink(f, soft), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int is_poke = strcmp(cases[i][0], "poke") == 0;
+		struct outcome o;
+
+		r.in_path = strcmp(cases[i][2], "-") == 0 ? f : NULL;
+		run_held(&r, cases[i], &o);
+		if (o.status != 0)
+			fail_msg("%s %s: status %d, stderr [%s]", cases[i][0],
+				 cases[i][2], o.status, o.err);
+		if (l.was_free)
+			fail_msg("%s %s %s: the lock was free while it stored",
+				 cases[i][0], cases[i][1], cases[i][2]);
+		assert_file(f, is_poke ? SELF_DUMP : SELF_PATCHED,
+			    strlen(SELF_DUMP));
+	}
+}
+
+/* ---- Truncated by another program while blocks are reserved (item 3) -- */
+
+struct truncation {
+	const char *path;
+	off_t size;		/* the file's size before */
+};
+
+static void truncation_prepare(void *ctx)
+{
+	struct truncation *t = ctx;
+
+	make_sparse_file(t->path, t->size);
+}
+
+static void truncate_now(void *ctx, pid_t pid)
+{
+	struct truncation *t = ctx;
+
+	(void)pid;
+	assert_int_equal(truncate(t->path, 0), 0);
+}
+
+/*
+ * poke and patch into a sparse file reserve blocks with fallocate; while
+ * one holds there, a program that knows nothing of mmtool's lock
+ * truncates the file.  The writer must see the size change: exit 2, and
+ * the file keeps the size that program gave it (mode-0 posix_fallocate
+ * used to grow it back, and the write went on).
+ */
+static void test_truncated_while_reserving(void **state)
+{
+	const char *f = tmp_path("race.bin");
+	char dump[512], past[512];
+	struct truncation t = { f, 1 << 20 };
+	struct held_run r = {
+		"fallocate", SYS_fallocate, -1, 0, NULL, NULL, -1,
+		truncation_prepare, truncate_now, &t
+	};
+	const char *cases[][6] = {
+		{ "poke", f, "500000", "aa", NULL },
+		{ "poke", "--grow", f, "2M", "aa", NULL },
+		{ "patch", f, dump, NULL },
+		{ "patch", "--grow", f, past, NULL },
+	};
+
+	(void)state;
+	need_strace();
+	snprintf(dump, sizeof(dump), "%s", tmp_path("race.dump"));
+	snprintf(past, sizeof(past), "%s", tmp_path("race-past.dump"));
+	/* 0x7a120 is 500000; 0x200000 is past the end. */
+	write_file(dump, "0007a120: 4142  AB\n", 19);
+	write_file(past, "00200000: 4142  AB\n", 19);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct outcome o;
+		struct stat st;
+
+		run_held(&r, cases[i], &o);
+		assert_failed(&o, 2, "another program changed its size");
+		assert_int_equal(stat(f, &st), 0);
+		if (st.st_size != 0)
+			fail_msg("%s %s: the file is %lld bytes, not the 0 "
+				 "another program left", cases[i][0],
+				 cases[i][1], (long long)st.st_size);
+	}
+}
+
+/* ---- Signals held while a writer stores (item 6) ---------------------- */
+
+#define SIG_FILE_LEN (16 * 4096)
+
+struct signal_run {
+	const char *path;
+	int sig;
+	unsigned char *orig;
+};
+
+static void signal_prepare(void *ctx)
+{
+	struct signal_run *s = ctx;
+
+	write_file(s->path, s->orig, SIG_FILE_LEN);
+}
+
+static void send_signal(void *ctx, pid_t pid)
+{
+	struct signal_run *s = ctx;
+
+	assert_int_equal(kill(pid, s->sig), 0);
+}
+
+/*
+ * patch stores 16 runs, one in each 4 KiB window (MMTOOL_TEST_WINDOW), and
+ * msyncs each window.  A signal that ends a program arrives while it holds
+ * in the first msync: the patch must be whole, and the program then end by
+ * that signal.  (It used to die after the first window: 1 run of 16.)
+ */
+static void test_signal_held_while_storing(void **state)
+{
+	const char *f = tmp_path("signal.bin");
+	char dump[512], line[64];
+	unsigned char orig[SIG_FILE_LEN], want[SIG_FILE_LEN];
+	struct signal_run s = { f, 0, orig };
+	struct held_run r = {
+		"msync", SYS_msync, -1, 0, NULL, NULL, -1, signal_prepare,
+		send_signal, &s
+	};
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	const char *argv[] = { "patch", f, dump, NULL };
+	struct rlimit core, no_core = { 0, 0 };
+	FILE *fp;
+
+	(void)state;
+	need_strace();
+	snprintf(dump, sizeof(dump), "%s", tmp_path("signal.dump"));
+	fill_random(orig, sizeof(orig), 81);
+	memcpy(want, orig, sizeof(want));
+	fp = fopen(dump, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < 16; i++) {
+		want[i * 4096 + 100] = (unsigned char)~orig[i * 4096 + 100];
+		snprintf(line, sizeof(line), "%08x: %02x\n", i * 4096 + 100,
+			 want[i * 4096 + 100]);
+		fputs(line, fp);
+	}
+	assert_int_equal(fclose(fp), 0);
+	/* SIGQUIT dumps core: not here. */
+	assert_int_equal(getrlimit(RLIMIT_CORE, &core), 0);
+	assert_int_equal(setrlimit(RLIMIT_CORE, &no_core), 0);
+	assert_int_equal(setenv("MMTOOL_TEST_WINDOW", "4096", 1), 0);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct outcome o;
+
+		s.sig = sigs[i];
+		run_held(&r, argv, &o);
+		if (!o.signaled || o.status != 128 + sigs[i])
+			fail_msg("signal %d: status %d%s, stderr [%s]", sigs[i],
+				 o.status, o.signaled ? " (signal)" : "",
+				 o.err);
+		assert_file(f, want, sizeof(want));
+	}
+	unsetenv("MMTOOL_TEST_WINDOW");
+	setrlimit(RLIMIT_CORE, &core);
+}
+
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1306,6 +1839,10 @@ int main(void)
 		cmocka_unit_test(test_two_resizers),
 		cmocka_unit_test(test_race_mmtool_resize_loop),
 		cmocka_unit_test(test_race_raw_truncate_loop),
+		cmocka_unit_test(test_create_races_another_creator),
+		cmocka_unit_test(test_lock_held_when_dump_is_file),
+		cmocka_unit_test(test_truncated_while_reserving),
+		cmocka_unit_test(test_signal_held_while_storing),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

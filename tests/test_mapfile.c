@@ -50,10 +50,17 @@ struct inject {
 static struct fake {
 	struct inject open_inj, fstat_inj, lseek_inj, ftruncate_inj,
 		      fallocate_inj, mmap_inj, msync_inj, munmap_inj,
-		      fsync_inj, read_inj, close_inj;
+		      fsync_inj, read_inj, close_inj, keep_inj, pread_inj,
+		      pwrite_inj;
 	int open_calls, fstat_calls, lseek_calls, ftruncate_calls,
 	    fallocate_calls, mmap_calls, msync_calls, munmap_calls,
-	    fsync_calls, read_calls, close_calls;
+	    fsync_calls, read_calls, close_calls, keep_calls, pread_calls,
+	    pwrite_calls;
+
+	/* fallocate (Linux's, FALLOC_FL_KEEP_SIZE) and pwrite */
+	off_t keep_off, keep_len;
+	off_t pwrite_off;
+	size_t pwrite_len, pwrite_bytes;
 
 	/* open */
 	int open_flags;
@@ -303,9 +310,46 @@ static int w_fcntl_lock(int fd, int cmd, struct flock *lock)
 	return mapfile_real_syscalls.fcntl_lock(fd, cmd, lock);
 }
 
+static int w_keep_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	fk.keep_calls++;
+	fk.keep_off = off;
+	fk.keep_len = len;
+	if (should_fail(&fk.keep_inj, fk.keep_calls)) {
+		errno = fk.keep_inj.err;
+		return -1;
+	}
+	return mapfile_real_syscalls.fallocate(fd, mode, off, len);
+}
+
+static ssize_t w_pread(int fd, void *buf, size_t n, off_t off)
+{
+	fk.pread_calls++;
+	if (should_fail(&fk.pread_inj, fk.pread_calls)) {
+		errno = fk.pread_inj.err;
+		return -1;
+	}
+	return mapfile_real_syscalls.pread(fd, buf, n, off);
+}
+
+static ssize_t w_pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	fk.pwrite_calls++;
+	fk.pwrite_off = off;
+	fk.pwrite_len = n;
+	if (should_fail(&fk.pwrite_inj, fk.pwrite_calls)) {
+		errno = fk.pwrite_inj.err;
+		return -1;
+	}
+	fk.pwrite_bytes += n;
+	return mapfile_real_syscalls.pwrite(fd, buf, n, off);
+}
+
+/* lstat, readlink and unlink: the real ones (NULL). */
 static const struct mapfile_syscalls wrappers = {
 	w_open, w_fstat, w_lseek, w_ftruncate, w_fallocate, w_mmap, w_msync,
-	w_munmap, w_fsync, w_read, w_close, w_fcntl_lock
+	w_munmap, w_fsync, w_read, w_close, w_fcntl_lock, w_keep_fallocate,
+	w_pread, w_pwrite, NULL, NULL, NULL
 };
 
 static int setup(void **state)
@@ -534,8 +578,11 @@ static void test_open_create(void **state)
 	unlink(path);
 	assert_int_equal(mapfile_open(&mf, path, MF_WRITE | MF_CREATE), 0);
 	umask(old);
+	/* O_EXCL: a file someone else creates meanwhile is not ours. */
 	assert_true(fk.open_flags & O_CREAT);
-	assert_false(fk.open_flags & (O_TRUNC | O_EXCL));
+	assert_true(fk.open_flags & O_EXCL);
+	assert_false(fk.open_flags & O_TRUNC);
+	assert_int_equal(mf.created, 1);
 	assert_int_equal(fk.open_mode, 0666);
 	assert_int_equal(mf.kind, MF_REGULAR);
 	assert_int_equal(mf.size, 0);
@@ -2540,6 +2587,139 @@ static void test_guard_open_fails(void **state)
 	assert_int_equal(child_status(pid), 0);
 }
 
+/* ---- prepare: reserve, prefill, grow (issue 8) ------------------------- */
+
+/* Blocks are reserved with FALLOC_FL_KEEP_SIZE, never by growing: a range
+ * past the end leaves the size to the ftruncate, and inside a hole-free
+ * file nothing is called at all (fallocate would stamp the mtime). */
+static void test_prepare_reserves_keeping_size(void **state)
+{
+	struct mapfile mf;
+	struct mapfile_span span = { 0, 3 * ps };
+	const char *path = tmp_path("prepare-keep");
+	int fd;
+
+	(void)state;
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)(2 * ps)), 0);	/* a hole */
+	close(fd);
+	assert_int_equal(mapfile_open(&mf, path, MF_WRITE), 0);
+	assert_int_equal(mapfile_prepare(&mf, &span, 1, 2 * ps + 10), 0);
+	assert_int_equal(fk.keep_calls, 1);
+	assert_int_equal(fk.keep_off, 0);
+	assert_int_equal(fk.keep_len, (off_t)(2 * ps + 10));
+	assert_int_equal(fk.fallocate_calls, 0);	/* posix_fallocate */
+	assert_int_equal(fk.ftruncate_size, (off_t)(2 * ps + 10));
+	assert_int_equal(mf.size, 2 * ps + 10);
+	assert_int_equal(file_size(path), 2 * ps + 10);
+	assert_int_equal(mapfile_close(&mf), 0);
+
+	random_file("prepare-keep", 2 * ps, 61, NULL);
+	span.end = 2 * ps;
+	memset(&fk, 0, sizeof(fk));
+	fk.fake_size = -1;
+	assert_int_equal(mapfile_open(&mf, path, MF_WRITE), 0);
+	assert_int_equal(mapfile_prepare(&mf, &span, 1, 2 * ps), 0);
+	assert_int_equal(fk.keep_calls, 0);
+	assert_int_equal(mapfile_close(&mf), 0);
+}
+
+/*
+ * Where blocks cannot be reserved (EOPNOTSUPP: ext2, musl), each page is
+ * written back with its own bytes first; a pwrite that fails for space
+ * stops it, with the bytes as they were and the growth taken back.
+ */
+static void test_prepare_prefills_without_fallocate(void **state)
+{
+	struct mapfile mf;
+	struct mapfile_span spans[2] = { { 0, ps }, { 2 * ps, 4 * ps } };
+	unsigned char *want, *got;
+	const char *path = random_file("prefill", 3 * ps, 62, &want);
+	size_t len;
+
+	(void)state;
+	assert_int_equal(mapfile_open(&mf, path, MF_WRITE), 0);
+	/* The span past the end is reserved, and cannot be. */
+	fail_calls(&fk.keep_inj, 1, 10, EOPNOTSUPP);
+	fail_calls(&fk.pwrite_inj, 2, 10, ENOSPC);
+	fk.fake_size = -1;
+	assert_int_equal(mapfile_prepare(&mf, spans, 2, 4 * ps), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_false(mf.resized_by_other);
+	assert_int_equal(fk.keep_calls, 1);
+	assert_int_equal(fk.pwrite_calls, 2);
+	assert_int_equal(file_size(path), 3 * ps);
+	assert_int_equal(mf.size, 3 * ps);
+	got = read_file(path, &len);
+	assert_int_equal(len, 3 * ps);
+	assert_memory_equal(got, want, len);
+	free(got);
+
+	/* Room enough: the pages are written back, nothing changes but
+	 * the size. */
+	memset(&fk, 0, sizeof(fk));
+	fk.fake_size = -1;
+	fail_calls(&fk.keep_inj, 1, 10, EOPNOTSUPP);
+	assert_int_equal(mapfile_prepare(&mf, spans, 2, 4 * ps), 0);
+	assert_int_equal(mf.size, 4 * ps);
+	assert_int_equal(fk.pwrite_bytes, 3 * ps);	/* pages 0, 2, 3 */
+	got = read_file(path, &len);
+	assert_int_equal(len, 4 * ps);
+	assert_memory_equal(got, want, 3 * ps);
+	free(got);
+	free(want);
+	assert_int_equal(mapfile_close(&mf), 0);
+}
+
+/* The last page below 2^63 does not map (EOVERFLOW): it is read with
+ * pread, and only the bytes changed go back with pwrite. */
+static void test_map_eoverflow_reads_and_writes_back(void **state)
+{
+	struct mapfile mf;
+	unsigned char *want, *got;
+	const char *path = random_file("eoverflow", 3 * ps, 63, &want);
+	size_t len;
+
+	(void)state;
+	assert_int_equal(mapfile_open(&mf, path, MF_WRITE), 0);
+	fail_calls(&fk.mmap_inj, 1, 1, EOVERFLOW);
+	assert_int_equal(mapfile_map(&mf, ps + 10, ps), 0);
+	assert_int_equal(mf.buffered, 1);
+	assert_int_equal(fk.pread_calls, 1);
+	assert_memory_equal(mf.data, want + ps + 10, ps);
+	mf.data[5] ^= 0xff;
+	mf.data[6] ^= 0xff;
+	mf.data[100] ^= 0xff;
+	want[ps + 15] ^= 0xff;
+	want[ps + 16] ^= 0xff;
+	want[ps + 110] ^= 0xff;
+	assert_int_equal(mapfile_sync(&mf), 0);
+	assert_int_equal(fk.pwrite_calls, 2);
+	assert_int_equal(fk.pwrite_bytes, 3);
+	assert_int_equal(fk.fsync_calls, 1);
+	/* Synced: dropping the mapping writes nothing more. */
+	assert_int_equal(mapfile_unmap(&mf), 0);
+	assert_int_equal(fk.pwrite_calls, 2);
+	assert_int_equal(fk.munmap_calls, 0);
+	got = read_file(path, &len);
+	assert_memory_equal(got, want, 3 * ps);
+	free(got);
+
+	/* Unsynced changes go back when the mapping is dropped; a failing
+	 * pwrite there is the unmap's failure. */
+	fail_calls(&fk.mmap_inj, 2, 1, EOVERFLOW);
+	assert_int_equal(mapfile_map(&mf, 0, 10), 0);
+	mf.data[0] ^= 0xff;
+	fail_calls(&fk.pwrite_inj, 3, 1, EIO);
+	assert_int_equal(mapfile_unmap(&mf), -1);
+	assert_int_equal(errno, EIO);
+	assert_null(mf.data);
+	free(want);
+	assert_int_equal(mapfile_close(&mf), 0);
+}
+
 /* ---- the syscall table itself ----------------------------------------- */
 
 /* The table is copied; NULL puts the real calls back. */
@@ -2726,6 +2906,9 @@ int main(void)
 		T(test_allocate_enospc),
 		T(test_allocate_eintr_retried),
 		T(test_allocate_limits),
+		T(test_prepare_reserves_keeping_size),
+		T(test_prepare_prefills_without_fallocate),
+		T(test_map_eoverflow_reads_and_writes_back),
 		T(test_fsync_eio),
 		T(test_fsync_eintr_retried),
 		T(test_read_eintr_retried),
