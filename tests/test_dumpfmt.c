@@ -195,6 +195,25 @@ sink_write(int fd, const void *p, size_t n)
 #define CHUNK_RANDOM ((size_t)-1)
 
 /*
+ * Finish D, whose outbuf OB writes to the sink, free both, and return the
+ * sink's bytes (malloc'd, NUL-terminated), *outlen set.
+ */
+static unsigned char *
+finish_to_memory(struct dumper *d, struct outbuf *ob, size_t *outlen)
+{
+	unsigned char *out;
+
+	assert_int_equal(dumper_finish(d), 0);
+	assert_int_equal(ob->len, 0);
+	dumper_free(d);
+	outbuf_free(ob);
+	*outlen = sink.out.len;
+	out = sink.out.p ? sink.out.p : calloc(1, 1);
+	memset(&sink.out, 0, sizeof(sink.out));
+	return out;
+}
+
+/*
  * Dump N bytes of P, starting at file offset START, through an outbuf of
  * CAP bytes (0: the default) into the sink; returns the output (malloc'd,
  * NUL-terminated), *outlen set.
@@ -208,7 +227,6 @@ dump_to_memory(const struct dump_opts *o, uint64_t start,
 	struct dumper d;
 	uint32_t seed = 0x9e3779b9u ^ (uint32_t)n;
 	size_t i = 0;
-	unsigned char *out;
 
 	sink_reset();
 	assert_int_equal(outbuf_init(&ob, -1, cap), 0);
@@ -224,16 +242,9 @@ dump_to_memory(const struct dump_opts *o, uint64_t start,
 		assert_int_equal(dumper_feed(&d, p + i, k), 0);
 		i += k;
 	}
-	assert_int_equal(dumper_finish(&d), 0);
-	assert_int_equal(ob.len, 0);
 	assert_true(d.total == n);
 	assert_true(d.offset == start + n);
-	dumper_free(&d);
-	outbuf_free(&ob);
-	*outlen = sink.out.len;
-	out = sink.out.p ? sink.out.p : calloc(1, 1);
-	memset(&sink.out, 0, sizeof(sink.out));
-	return out;
+	return finish_to_memory(&d, &ob, outlen);
 }
 
 /* Print where A and B first differ, with the lines around it. */
@@ -2141,6 +2152,127 @@ live_cleanup(void **state)
 
 /* ---- main ------------------------------------------------------------ */
 
+/* ---- holes: dumper_feed_zeros ----------------------------------------- */
+
+/*
+ * HEAD (HLEN bytes), then N zeros fed as a hole (dumper_feed_zeros) or as
+ * bytes, then TAIL, dumped from offset 3; the output, *outlen set.
+ */
+static unsigned char *
+dump_around_hole(const struct dump_opts *o, const unsigned char *head,
+		 size_t hlen, uint64_t n, const char *tail, int as_hole,
+		 size_t *outlen)
+{
+	static const unsigned char zeros[4096];
+	struct outbuf ob;
+	struct dumper d;
+
+	sink_reset();
+	assert_int_equal(outbuf_init(&ob, -1, 0), 0);
+	ob.write_fn = sink_write;
+	assert_int_equal(dumper_init(&d, o, 3, &ob), 0);
+	assert_int_equal(dumper_feed(&d, head, hlen), 0);
+	for (uint64_t left = n; left > 0;) {
+		size_t k = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
+
+		if (as_hole) {
+			assert_int_equal(dumper_feed_zeros(&d, left), 0);
+			break;
+		}
+		assert_int_equal(dumper_feed(&d, zeros, k), 0);
+		left -= k;
+	}
+	assert_int_equal(dumper_feed(&d, (const unsigned char *)tail,
+				     strlen(tail)), 0);
+	assert_true(d.total == hlen + n + strlen(tail));
+	return finish_to_memory(&d, &ob, outlen);
+}
+
+/*
+ * A hole prints what its zeros fed as bytes print, in every format, after
+ * a partial line or a whole one, of data or of zeros (a squeezed run that
+ * goes on into the hole), around every threshold of the canonical skip.
+ */
+static void
+test_hole_as_zeros(void **state)
+{
+	static const uint64_t holes[] = { 0, 1, 15, 16, 17, 31, 32, 33, 47,
+					  48, 49, 63, 64, 65, 100, 4101 };
+	static const size_t heads[] = { 0, 1, 13, 16, 45 };
+	static const char *const tails[] = { "", "x", "a tail longer than "
+					     "one line of any layout" };
+	struct dump_opts opts[7];
+	unsigned char head[48];
+
+	(void)state;
+	memset(opts, 0, sizeof(opts));
+	for (size_t i = 0; i < 7; i++)
+		opts[i].group = -1;
+	opts[0].format = DUMP_CANONICAL;
+	opts[0].squeeze = 1;
+	opts[1].format = DUMP_CANONICAL;
+	opts[2].format = DUMP_CANONICAL;
+	opts[2].squeeze = 1;
+	opts[2].color = 1;
+	opts[3].format = DUMP_XXD;
+	opts[4].format = DUMP_XXD;
+	opts[4].cols = 7;
+	opts[5].format = DUMP_PLAIN;
+	opts[6].format = DUMP_C;
+	for (size_t oi = 0; oi < 7; oi++)
+	for (size_t hi = 0; hi < sizeof(heads) / sizeof(heads[0]); hi++)
+	for (int zero_head = 0; zero_head < 2; zero_head++)
+	for (size_t ni = 0; ni < sizeof(holes) / sizeof(holes[0]); ni++)
+	for (size_t ti = 0; ti < 3; ti++) {
+		unsigned char *got, *want;
+		size_t glen, wlen;
+		char what[96];
+		uint32_t seed = (uint32_t)hi + 1;
+
+		fill_random(&seed, head, sizeof(head));
+		if (zero_head)
+			memset(head, 0, sizeof(head));
+		got = dump_around_hole(&opts[oi], head, heads[hi], holes[ni],
+				       tails[ti], 1, &glen);
+		want = dump_around_hole(&opts[oi], head, heads[hi], holes[ni],
+					tails[ti], 0, &wlen);
+		snprintf(what, sizeof(what), "opts %zu, head %zu%s, hole %llu, "
+			 "tail %zu", oi, heads[hi], zero_head ? " (zeros)" : "",
+			 (unsigned long long)holes[ni], ti);
+		assert_same_output(what, got, glen, want, wlen);
+		free(got);
+		free(want);
+	}
+}
+
+/* A hole of a terabyte costs the canonical dump a few lines and no time. */
+static void
+test_hole_terabyte_canonical(void **state)
+{
+	static const char want[] =
+		"00000003  61 62 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+		"  |ab..............|\n"
+		"00000013  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+		"  |................|\n"
+		"*\n"
+		"10000000003  00 00 7a                                        "
+		"  |..z|\n"
+		"10000000006\n";
+	struct dump_opts o;
+	unsigned char *got;
+	size_t glen;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.group = -1;
+	o.squeeze = 1;
+	got = dump_around_hole(&o, (const unsigned char *)"ab", 2,
+			       (uint64_t)1 << 40, "z", 1, &glen);
+	assert_same_output("1 TiB hole", got, glen,
+			   (const unsigned char *)want, sizeof(want) - 1);
+	free(got);
+}
+
 int
 main(void)
 {
@@ -2199,6 +2331,8 @@ main(void)
 		cmocka_unit_test(test_live_xxd_layouts),
 		cmocka_unit_test(test_live_c_names),
 		cmocka_unit_test(test_live_past_4g),
+		cmocka_unit_test(test_hole_as_zeros),
+		cmocka_unit_test(test_hole_terabyte_canonical),
 	};
 	struct golden_case *cases = NULL;
 	struct CMUnitTest *golden;
