@@ -627,8 +627,9 @@ static int finish_lines(struct diff *df)
 /* ---- the command -------------------------------------------------------- */
 
 /*
- * Where the compared range of MF ends, and whether that is the end of the
- * file (only then do the sizes end the dump).  A stream has been read.
+ * Where the compared range of MF ends (OFF at the least), and whether that
+ * is the end of the file (only then do the sizes end the dump).  A stream
+ * has been read.
  */
 static uint64_t range_end(const struct mapfile *mf, uint64_t off,
 			  uint64_t len, int *at_eof)
@@ -636,12 +637,17 @@ static uint64_t range_end(const struct mapfile *mf, uint64_t off,
 	int unbounded = len > UINT64_MAX - off;
 	uint64_t end = unbounded ? UINT64_MAX : off + len;
 
-	if (mf->kind == MF_STREAM) {
-		*at_eof = unbounded || mf->stream_pos < end;
-		return mf->stream_pos < end ? mf->stream_pos : end;
-	}
-	*at_eof = end >= mf->size;
-	return end < mf->size ? end : mf->size;
+	uint64_t size = mf->kind == MF_STREAM ? mf->stream_pos : mf->size;
+
+	/* The sizes end the dump only when the range holds both ends: a
+	 * file that ends before -s has a size the dump knows nothing of. */
+	if (mf->kind == MF_STREAM)
+		*at_eof = (unbounded || size < end) && size >= off;
+	else
+		*at_eof = end >= size && size >= off;
+	if (size < off)
+		return off;
+	return end < size ? end : size;
 }
 
 /* Open both files ("-": standard input) and resolve -s against FILE1. */

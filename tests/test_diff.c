@@ -524,6 +524,22 @@ static void test_skip_and_length(void **state)
 	assert_int_equal(r.status, 1);
 	check_output(&e, r.out, r.out_len);
 	run_free(&r);
+	/* -s past FILE1's end: FILE2's bytes from there, no sizes. */
+	{
+		const char *past[] = { "diff", "-s", "510", f1, f2, NULL };
+		const char *both[] = { "diff", "-s", "600", f1, f2, NULL };
+		struct expect p = { a, b, 500, 520, 510, UINT64_MAX - 1, 16,
+				    f1, f2 };
+
+		run_mmtool(&r, NULL, 0, past);
+		assert_int_equal(r.status, 1);
+		check_output(&p, r.out, r.out_len);
+		assert_null(strstr(r.out, "\n-00000"));
+		run_free(&r);
+		run_mmtool(&r, NULL, 0, both);
+		assert_output(&r, "");
+		run_free(&r);
+	}
 	/* -s -50: from 50 bytes before FILE1's end, to both ends. */
 	run_mmtool(&r, NULL, 0, neg);
 	e.off = 450;
