@@ -5,6 +5,10 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Where bash-completion, zsh and fish look for completion scripts.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
@@ -186,15 +190,27 @@ check-s390x:
 bench: $(BIN)
 	sh tests/bench.sh $(abspath $(BIN))
 
+# The completion scripts are written by the program itself, from its
+# command and option tables (mmtool completion SHELL).
 install: $(BIN)
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
 	cp -f $(BIN) $(DESTDIR)$(BINDIR)/mmtool
 	chmod 755 $(DESTDIR)$(BINDIR)/mmtool
 	cp -f man/mmtool.1 $(DESTDIR)$(MANDIR)/man1/mmtool.1
 	chmod 644 $(DESTDIR)$(MANDIR)/man1/mmtool.1
+	$(abspath $(BIN)) completion bash > $(DESTDIR)$(BASHCOMPDIR)/mmtool
+	$(abspath $(BIN)) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_mmtool
+	$(abspath $(BIN)) completion fish > $(DESTDIR)$(FISHCOMPDIR)/mmtool.fish
+	chmod 644 $(DESTDIR)$(BASHCOMPDIR)/mmtool \
+		$(DESTDIR)$(ZSHCOMPDIR)/_mmtool \
+		$(DESTDIR)$(FISHCOMPDIR)/mmtool.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/mmtool $(DESTDIR)$(MANDIR)/man1/mmtool.1
+	rm -f $(DESTDIR)$(BINDIR)/mmtool $(DESTDIR)$(MANDIR)/man1/mmtool.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/mmtool $(DESTDIR)$(ZSHCOMPDIR)/_mmtool \
+		$(DESTDIR)$(FISHCOMPDIR)/mmtool.fish
 
 clean:
 	rm -rf build build-* mmtool

@@ -4,6 +4,8 @@
 #ifndef MMTOOL_H
 #define MMTOOL_H
 
+#include <stddef.h>
+
 #define MMTOOL_VERSION "0.1.0"
 
 /* Exit statuses, as the spec defines them. */
@@ -23,6 +25,8 @@ typedef int (*command_fn)(int argc, char **argv);
 struct cmdopts;
 
 #define CMD_WRITES 1	/* maps the file for writing */
+#define CMD_HIDDEN 2	/* not offered by completion ("he" completes to
+			 * hexdump; help is also -h and --help) */
 
 /* A row of the command table (main.c): name, handler, one-line summary,
  * flags, and the option table that parses its options, prints its --help
@@ -42,6 +46,14 @@ int cmd_hexdump(int argc, char **argv);
 int cmd_patch(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+
+/*
+ * mmtool completion bash|zsh|fish: print the script for the shell, made
+ * from the NCMDS commands of CMDS and their option tables.
+ */
+int cmd_completion_of(int argc, char **argv, const struct command *cmds,
+		      size_t ncmds);
+extern const struct cmdopts completion_options;
 
 /* Each command's option table (opttab.h), defined next to its handler. */
 extern const struct cmdopts peek_options, poke_options, resize_options,

@@ -112,4 +112,10 @@ int opt_help(const struct cmdopts *spec);
 /* The row for -h/--help that every table gets. */
 extern const struct opt opt_help_row;
 
+/* Row I of SPEC's table, its -h/--help row last, then NULL. */
+const struct opt *opt_row(const struct cmdopts *spec, size_t i);
+
+/* As a table's operand_words: the operands are command names (help). */
+extern const char *const opt_operand_commands[];
+
 #endif

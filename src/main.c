@@ -12,6 +12,7 @@
 #include "opttab.h"
 
 static int cmd_help(int argc, char **argv);
+static int cmd_completion(int argc, char **argv);
 
 static const struct opt no_opts[] = { { 0, NULL, 0, NULL, NULL, NULL, 0 } };
 
@@ -21,7 +22,7 @@ static const struct cmdopts help_options = {
 	"\n"
 	"Print COMMAND's options, or the list of commands.\n"
 	"\n",
-	no_opts, NULL
+	no_opts, opt_operand_commands
 };
 
 static const struct command commands[] = {
@@ -35,7 +36,10 @@ static const struct command commands[] = {
 	  &patch_options },
 	{ "find", cmd_find, "search for bytes", 0, &find_options },
 	{ "diff", cmd_diff, "compare two files", 0, &diff_options },
-	{ "help", cmd_help, "show a command's options", 0, &help_options },
+	{ "completion", cmd_completion, "print a shell completion script", 0,
+	  &completion_options },
+	{ "help", cmd_help, "show a command's options", CMD_HIDDEN,
+	  &help_options },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -149,6 +153,12 @@ static int cmd_help(int argc, char **argv)
 	case OPT_HELP: return opt_help(&help_options);
 	default: return EXIT_TROUBLE;
 	}
+}
+
+/* The completion scripts are made from this table. */
+static int cmd_completion(int argc, char **argv)
+{
+	return cmd_completion_of(argc, argv, commands, NCOMMANDS);
 }
 
 /* mmtool's own options: -h/--help [COMMAND] and -V/--version. */

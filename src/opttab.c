@@ -14,8 +14,9 @@ const struct opt opt_help_row = {
 	'h', "help", OPT_NOARG, NULL, "show this help", NULL, 0
 };
 
-/* Row I of SPEC's table, the help row last. */
-static const struct opt *row(const struct cmdopts *spec, size_t i)
+const char *const opt_operand_commands[] = { NULL };
+
+const struct opt *opt_row(const struct cmdopts *spec, size_t i)
 {
 	size_t n = 0;
 
@@ -48,7 +49,7 @@ void opt_init(struct optparse *p, const struct cmdopts *spec, int argc,
 	 * argument as ':' rather than '?'. */
 	p->shortopts[ns++] = '+';
 	p->shortopts[ns++] = ':';
-	for (i = 0; (o = row(spec, i)) != NULL && i < OPT_MAX; i++) {
+	for (i = 0; (o = opt_row(spec, i)) != NULL && i < OPT_MAX; i++) {
 		if (o->name != NULL) {
 			p->longopts[nl].name = o->name;
 			p->longopts[nl].has_arg = has_arg[o->has];
@@ -75,7 +76,7 @@ static const struct opt *find_letter(const struct cmdopts *spec, int c)
 {
 	const struct opt *o;
 
-	for (size_t i = 0; (o = row(spec, i)) != NULL; i++)
+	for (size_t i = 0; (o = opt_row(spec, i)) != NULL; i++)
 		if (is_letter(o->id) && o->id == c && o->has != OPT_OPTARG)
 			return o;
 	return NULL;
@@ -95,7 +96,7 @@ static const struct opt *resolve_long(const struct cmdopts *spec,
 	const char *cand[OPT_MAX];
 	size_t n = 0;
 
-	for (size_t i = 0; (o = row(spec, i)) != NULL; i++) {
+	for (size_t i = 0; (o = opt_row(spec, i)) != NULL; i++) {
 		if (o->name == NULL || strncmp(o->name, name, len) != 0)
 			continue;
 		if (o->name[len] == '\0')
@@ -288,7 +289,7 @@ int opt_help(const struct cmdopts *spec)
 	char left[128];
 	int width = 0;
 
-	for (size_t i = 0; (o = row(spec, i)) != NULL; i++) {
+	for (size_t i = 0; (o = opt_row(spec, i)) != NULL; i++) {
 		int n = left_column(o, left, sizeof(left)) + 2;
 
 		if (n > width)
@@ -297,7 +298,7 @@ int opt_help(const struct cmdopts *spec)
 	if (width > HELP_COLUMN_MAX)
 		width = HELP_COLUMN_MAX;
 	fputs(spec->usage, stdout);
-	for (size_t i = 0; (o = row(spec, i)) != NULL; i++) {
+	for (size_t i = 0; (o = opt_row(spec, i)) != NULL; i++) {
 		const char *text = o->help;
 		int n = left_column(o, left, sizeof(left));
 

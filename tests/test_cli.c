@@ -163,6 +163,7 @@ static const char *const synopsis[] = {
 	"mmtool find    [-s] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN",
 	"mmtool diff    [-q] [-f FMT] [-c COLS] [-U LINES] [-s OFFSET] "
 	"[-n LENGTH] [--color=WHEN] FILE1 FILE2",
+	"mmtool completion bash | zsh | fish",
 };
 
 /* TEXT's first line with every run of blanks made one space. */
@@ -252,6 +253,12 @@ static void test_help_diff(void **state)
 {
 	(void)state;
 	check_command_help(6);
+}
+
+static void test_help_completion(void **state)
+{
+	(void)state;
+	check_command_help(7);
 }
 
 static void test_help_wins_over_bad_operands(void **state)
@@ -1031,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(test_help_patch),
 		cmocka_unit_test(test_help_find),
 		cmocka_unit_test(test_help_diff),
+		cmocka_unit_test(test_help_completion),
 		cmocka_unit_test(test_help_wins_over_bad_operands),
 		cmocka_unit_test(test_dash_dash_ends_options),
 		cmocka_unit_test(test_options_stop_at_first_operand),

@@ -31,33 +31,9 @@ static const char *man_path(void)
 	return path;
 }
 
-/* The standard output (and, with ERR_TOO, the standard error) of the
- * shell command CMD; malloc'd and NUL-terminated. */
 static char *capture(const char *cmd, int err_too)
 {
-	char line[8192], *out = NULL;
-	size_t len = 0;
-	FILE *p;
-
-	snprintf(line, sizeof(line), "%s%s", cmd, err_too ? " 2>&1" : "");
-	p = popen(line, "r");
-	assert_non_null(p);
-	for (;;) {
-		char buf[65536];
-		size_t n = fread(buf, 1, sizeof(buf), p);
-
-		if (n == 0)
-			break;
-		out = realloc(out, len + n + 1);
-		assert_non_null(out);
-		memcpy(out + len, buf, n);
-		len += n;
-	}
-	pclose(p);
-	if (out == NULL)
-		out = calloc(1, 1);
-	out[len] = '\0';
-	return out;
+	return shell_output(cmd, err_too, NULL);
 }
 
 /*

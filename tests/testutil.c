@@ -394,6 +394,40 @@ void assert_file(const char *path, const void *want, size_t len)
 	free(got);
 }
 
+char *shell_output(const char *cmd, int err_too, int *status)
+{
+	char *line, *out = NULL;
+	size_t len = 0, n;
+	FILE *p;
+	int rc;
+
+	line = malloc(strlen(cmd) + 8);
+	assert_non_null(line);
+	sprintf(line, "%s%s", cmd, err_too ? " 2>&1" : "");
+	p = popen(line, "r");
+	free(line);
+	assert_non_null(p);
+	for (;;) {
+		char buf[65536];
+
+		n = fread(buf, 1, sizeof(buf), p);
+		if (n == 0)
+			break;
+		out = realloc(out, len + n + 1);
+		assert_non_null(out);
+		memcpy(out + len, buf, n);
+		len += n;
+	}
+	rc = pclose(p);
+	if (status != NULL)
+		*status = rc >= 0 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+	if (out == NULL)
+		out = calloc(1, 1);
+	assert_non_null(out);
+	out[len] = '\0';
+	return out;
+}
+
 int have_program(const char *prog)
 {
 	char cmd[256];

@@ -86,6 +86,11 @@ const char *tests_dir(void);
 /* 1 if PROG is found in PATH. */
 int have_program(const char *prog);
 
+/* The standard output of the shell command CMD (with ERR_TOO, its
+ * standard error too), malloc'd and NUL-terminated; *STATUS (if not NULL)
+ * its exit status.  Asserts that it ran. */
+char *shell_output(const char *cmd, int err_too, int *status);
+
 /*
  * 1 when mmtool runs under a user-mode emulator (make check-s390x sets
  * MMTOOL_EMULATOR): qemu-user raises no SIGBUS for a page past the end of
