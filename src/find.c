@@ -32,6 +32,8 @@
 static const struct opt find_opts[] = {
 	{ 's', "string", OPT_NOARG, NULL, "PATTERN is a literal string", NULL,
 	  0 },
+	{ 'x', "hex", OPT_NOARG, NULL, "print offsets as 0x and lowercase hex",
+	  NULL, 0 },
 	{ 'm', "max-count", OPT_ARG, "MAX",
 	  "stop after MAX matches (0: search nothing)", NULL, 0 },
 	{ 'o', "offset", OPT_ARG, "OFFSET",
@@ -43,7 +45,7 @@ static const struct opt find_opts[] = {
 
 const struct cmdopts find_options = {
 	"find",
-	"usage: mmtool find [-s] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN\n"
+	"usage: mmtool find [-s] [-x] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN\n"
 	"\n"
 	"Print the decimal offset of every match of PATTERN in FILE (- for\n"
 	"standard input), overlapping matches included, one per line.\n"
@@ -54,7 +56,7 @@ const struct cmdopts find_options = {
 };
 
 struct find_args {
-	int string;
+	int string, hex;
 	const char *max_text, *off_text, *len_text;
 	const char *path, *pattern;
 };
@@ -81,6 +83,7 @@ struct finder {
 	int zero_match;
 
 	uint64_t max, found;
+	int hex;			/* -x: offsets in hex */
 	struct outbuf out;
 	int out_failed;
 };
@@ -95,6 +98,7 @@ static int parse_args(int argc, char **argv, struct find_args *a)
 	while ((c = opt_next(&op)) != OPT_END) {
 		switch (c) {
 		case 's': a->string = 1; break;
+		case 'x': a->hex = 1; break;
 		case 'm': a->max_text = op.arg; break;
 		case 'o': a->off_text = op.arg; break;
 		case 'n': a->len_text = op.arg; break;
@@ -202,15 +206,21 @@ static int matches_at(const struct finder *f, const unsigned char *s)
  */
 static int report(struct finder *f, uint64_t off)
 {
+	static const char digits[] = "0123456789abcdef";
+	unsigned base = f->hex ? 16 : 10;
 	char text[24];
 	size_t i = sizeof(text);
 	unsigned char *o;
 
 	text[--i] = '\n';
 	do {
-		text[--i] = (char)('0' + off % 10);
-		off /= 10;
+		text[--i] = digits[off % base];
+		off /= base;
 	} while (off > 0);
+	if (f->hex) {
+		text[--i] = 'x';
+		text[--i] = '0';
+	}
 	o = outbuf_reserve(&f->out, sizeof(text) - i);
 	if (o == NULL) {
 		f->out_failed = 1;
@@ -388,6 +398,7 @@ int cmd_find(int argc, char **argv)
 	if (rc < 0)
 		return EXIT_TROUBLE;
 	f.max = UINT64_MAX;
+	f.hex = a.hex;
 	if ((a.max_text && arg_count("find", "max count", a.max_text,
 				     &f.max) < 0) ||
 	    (a.off_text && arg_offset("find", "offset", a.off_text,

@@ -141,7 +141,7 @@ static void check_file(const char *file, const unsigned char *d, size_t n,
 static void test_help(void **state)
 {
 	struct run r;
-	static const char first[] = "usage: mmtool find [-s] [-m MAX] "
+	static const char first[] = "usage: mmtool find [-s] [-x] [-m MAX] "
 				    "[-o OFFSET] [-n LENGTH] FILE PATTERN\n";
 
 	(void)state;
@@ -591,6 +591,34 @@ static void test_bad_patterns(void **state)
 	run_free(&r);
 }
 
+/* -x/--hex: the same offsets as 0x and lowercase hex, also past 4 GiB's
+ * digits and on a stream. */
+static void test_hex_offsets(void **state)
+{
+	unsigned char data[300];
+	const char *f = tmp_path("hexoff.bin");
+	struct run r;
+
+	(void)state;
+	memset(data, 0, sizeof(data));
+	data[0] = data[0xab] = data[0x12c - 1] = 0x7f;
+	write_file(f, data, sizeof(data));
+	run_args(&r, "find", "-x", f, "7f", NULL);
+	assert_output(&r, "0x0\n0xab\n0x12b\n");
+	run_free(&r);
+	run_args(&r, "find", "--hex", "-m", "2", f, "7f", NULL);
+	assert_output(&r, "0x0\n0xab\n");
+	run_free(&r);
+	run_mmtool(&r, data, sizeof(data),
+		   (const char *const[]){ "find", "-x", "-", "7f??", NULL });
+	assert_output(&r, "0x0\n0xab\n");
+	run_free(&r);
+	/* Without -x: decimal, as before. */
+	run_args(&r, "find", f, "7f", NULL);
+	assert_output(&r, "0\n171\n299\n");
+	run_free(&r);
+}
+
 static void test_usage_errors(void **state)
 {
 	const char *f = tmp_path("ue.bin");
@@ -606,7 +634,7 @@ static void test_usage_errors(void **state)
 	assert_refused(&r, 2);
 	assert_non_null(strstr(r.err, "too many operands"));
 	run_free(&r);
-	run_args(&r, "find", "-x", f, "61", NULL);
+	run_args(&r, "find", "-z", f, "61", NULL);
 	assert_refused(&r, 2);
 	run_free(&r);
 	run_args(&r, "find", "-m", NULL);
@@ -707,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_stdin_from_position),
 		cmocka_unit_test(test_past_4gib),
 		cmocka_unit_test(test_bad_patterns),
+		cmocka_unit_test(test_hex_offsets),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_missing_and_directory),
 		cmocka_unit_test(test_output_errors),
