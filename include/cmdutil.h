@@ -12,6 +12,7 @@
 #include "hexdata.h"
 #include "mapfile.h"
 #include "outbuf.h"
+#include "record.h"
 
 /* Report a usage error "mmtool: CMD: <text>".  Returns EXIT_TROUBLE. */
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -38,6 +39,12 @@ int arg_count(const char *cmd, const char *what, const char *text,
 #define HEX_NONEMPTY 2
 int arg_hex(const char *cmd, const char *what, char *const *ops, int count,
 	    int flags, struct hexbytes *out);
+
+/*
+ * Parse -t FIELDS (record.h) into *rec.  0 on success; on failure -1 after
+ * "invalid FIELDS 'TEXT': why 'PART' at column N".
+ */
+int arg_record(const char *cmd, const char *text, struct record *rec);
 
 /*
  * Resolve OFF against a file of SIZE bytes (PATH names it in the message).

@@ -54,4 +54,13 @@ int vtype_encode(const struct vtype *t, const char *text, unsigned char *out,
  */
 size_t vtype_format(const struct vtype *t, const unsigned char *in, char *buf);
 
+/*
+ * Do the values stored at A and B (t->size bytes each) compare equal?
+ * Integers: the same bits.  Floats: as numbers (0 equals -0), except that
+ * a NaN equals any NaN, so that an expected "nan" matches whatever payload
+ * a file holds.  Returns 1 or 0.
+ */
+int vtype_equal(const struct vtype *t, const unsigned char *a,
+		const unsigned char *b);
+
 #endif

@@ -96,6 +96,24 @@ int arg_hex(const char *cmd, const char *what, char *const *ops, int count,
 	return 0;
 }
 
+int arg_record(const char *cmd, const char *text, struct record *rec)
+{
+	struct record_error err;
+
+	if (record_parse(text, rec, &err) == 0)
+		return 0;
+	if (errno == ENOMEM)
+		diag_errno(cmd, "-t");
+	else if (err.len == 0)
+		usage_error(cmd, "invalid FIELDS '%s': %s at column %zu", text,
+			    err.why, err.at + 1);
+	else
+		usage_error(cmd, "invalid FIELDS '%s': %s '%.*s' at column %zu",
+			    text, err.why, (int)err.len, text + err.at,
+			    err.at + 1);
+	return -1;
+}
+
 int resolve_offset(const char *cmd, const char *path, const char *text,
 		   const struct offset *off, uint64_t size, uint64_t *abs)
 {

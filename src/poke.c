@@ -19,16 +19,18 @@
 #include "mapfile.h"
 #include "mmtool.h"
 #include "opttab.h"
-#include "vtype.h"
+#include "record.h"
 
 enum { OPT_EXPECT = OPT_LONG, OPT_GROW, OPT_NO_SYNC };
 
 static const struct opt poke_opts[] = {
 	{ 's', "string", OPT_NOARG, NULL,
 	  "DATA is one operand written as its bytes", NULL, 0 },
-	{ 't', "type", OPT_ARG, "TYPE",
-	  "DATA are numbers written as TYPE (u8 ... f64,\n"
-	  "optionally le or be)", vtype_words, 0 },
+	{ 't', "type", OPT_ARG, "FIELDS",
+	  "DATA are values written as FIELDS, one operand\n"
+	  "per value, as peek -t takes and prints them\n"
+	  "(u16le,x32be,bytes:4,pad:2...); pad bytes are\n"
+	  "left as they are", vtype_words, 0 },
 	{ 'i', "input", OPT_ARG, "INPUT",
 	  "write the bytes of file INPUT (- for stdin)", NULL, 1 },
 	{ OPT_EXPECT, "expect", OPT_ARG, "HEX",
@@ -45,7 +47,7 @@ static const struct opt poke_opts[] = {
 
 const struct cmdopts poke_options = {
 	"poke",
-	"usage: mmtool poke [-s | -t TYPE | -i INPUT] [--expect HEX] [--grow] [--no-sync] [-v] FILE OFFSET [DATA...]\n"
+	"usage: mmtool poke [-s | -t FIELDS | -i INPUT] [--expect HEX] [--grow] [--no-sync] [-v] FILE OFFSET [DATA...]\n"
 	"\n"
 	"Write DATA (hexadecimal: \"de:ad be ef\", 0xdeadbeef) into FILE at\n"
 	"OFFSET (negative: from the end).\n"
@@ -106,13 +108,109 @@ static int parse_args(int argc, char **argv, struct poke_args *a)
 	return 0;
 }
 
-/* Turn the operands (or -i INPUT) into the bytes to write. */
-static int gather_data(const struct poke_args *a, unsigned char **data,
-		       size_t *len)
+/*
+ * Encode the operands of record R's fields, record after record, into
+ * DATA (R->size bytes per record); KEEP marks which bytes are written.
+ */
+static int encode_records(const struct poke_args *a, const struct record *r,
+			  unsigned char *data, unsigned char *keep)
 {
 	const char *why = "";
+	char label[96];
+	int k = 0;
 
+	while (k < a->ndata) {
+		for (size_t i = 0; i < r->nfields; i++) {
+			const struct field *f = &r->fields[i];
+			uint64_t n = f->kind == FIELD_BYTES ? 1 : f->count;
+			unsigned es = field_elem_size(f);
+
+			if (f->kind == FIELD_PAD) {
+				memset(keep + f->offset, 0, f->size);
+				continue;
+			}
+			for (uint64_t j = 0; j < n; j++, k++) {
+				if (record_encode_value(f, a->data[k],
+							data + f->offset + j * es,
+							&why) == 0)
+					continue;
+				field_label(r, f, label, sizeof(label));
+				return usage_error("poke", "invalid %s value "
+						   "'%s'%s%s: %s", f->type_name,
+						   a->data[k], r->nfields > 1 ?
+						   " for " : "", r->nfields > 1 ?
+						   label : "", why), -1;
+			}
+		}
+		data += r->size;
+		if (keep != NULL)
+			keep += r->size;
+	}
+	return 0;
+}
+
+/*
+ * -t FIELDS: the operands as values, one per value of the record, which
+ * repeats while operands remain.  *keep is NULL when every byte is
+ * written, else 1 for bytes to write and 0 for pad.
+ */
+static int gather_values(const struct poke_args *a, unsigned char **data,
+			 unsigned char **keep, size_t *len)
+{
+	struct record r;
+	uint64_t records;
+	int has_pad = 0;
+
+	if (arg_record("poke", a->type, &r) < 0)
+		return -1;
+	if (r.nvalues == 0 || a->ndata % r.nvalues != 0) {
+		if (r.nvalues == 0)
+			usage_error("poke", "FIELDS '%s' hold no value to "
+				    "write", a->type);
+		else
+			usage_error("poke", "%d DATA operands do not fill "
+				    "whole records of '%s' (%llu values each)",
+				    a->ndata, a->type,
+				    (unsigned long long)r.nvalues);
+		record_free(&r);
+		return -1;
+	}
+	records = (uint64_t)a->ndata / r.nvalues;
+	if (r.size > SIZE_MAX / records) {
+		errno = ENOMEM;
+		diag_errno("poke", "data");
+		record_free(&r);
+		return -1;
+	}
+	*len = (size_t)(r.size * records);
+	for (size_t i = 0; i < r.nfields; i++)
+		has_pad |= r.fields[i].kind == FIELD_PAD;
+	*data = calloc(*len, 1);
+	*keep = has_pad ? malloc(*len) : NULL;
+	if (*data == NULL || (has_pad && *keep == NULL)) {
+		diag_errno("poke", "data");
+		goto fail;
+	}
+	if (has_pad)
+		memset(*keep, 1, *len);
+	if (encode_records(a, &r, *data, *keep) < 0)
+		goto fail;
+	record_free(&r);
+	return 0;
+fail:
+	free(*data);
+	free(*keep);
+	*data = *keep = NULL;
+	record_free(&r);
+	return -1;
+}
+
+/* Turn the operands (or -i INPUT) into the bytes to write. */
+static int gather_data(const struct poke_args *a, unsigned char **data,
+		       unsigned char **keep, size_t *len)
+{
 	*data = NULL;
+	*keep = NULL;
 	*len = 0;
 	if (a->input != NULL) {
 		if (read_input("poke", a->input, data, len) < 0)
@@ -124,25 +222,8 @@ static int gather_data(const struct poke_args *a, unsigned char **data,
 			return diag_errno("poke", "data"), -1;
 		memcpy(*data, a->data[0], *len);
 	} else if (a->type != NULL) {
-		struct vtype t;
-
-		if (vtype_parse(a->type, &t) < 0)
-			return usage_error("poke", "unknown type '%s'",
-					   a->type), -1;
-		*data = malloc((size_t)a->ndata * t.size);
-		if (*data == NULL)
-			return diag_errno("poke", "data"), -1;
-		for (int i = 0; i < a->ndata; i++) {
-			if (vtype_encode(&t, a->data[i], *data + i * t.size,
-					 &why) < 0) {
-				usage_error("poke", "invalid %s value '%s': %s",
-					    a->type, a->data[i], why);
-				free(*data);
-				*data = NULL;
-				return -1;
-			}
-		}
-		*len = (size_t)a->ndata * t.size;
+		if (gather_values(a, data, keep, len) < 0)
+			return -1;
 	} else {
 		struct hexbytes hb;
 
@@ -169,14 +250,26 @@ static int gather_data(const struct poke_args *a, unsigned char **data,
 struct guarded_copy {
 	unsigned char *dst;
 	const unsigned char *src;
+	const unsigned char *keep;	/* NULL, or 0 for bytes not copied */
 	size_t len;
 };
 
 static int copy_guarded(void *ctx)
 {
 	struct guarded_copy *c = ctx;
+	size_t i = 0, run;
 
-	memcpy(c->dst, c->src, c->len);
+	if (c->keep == NULL) {
+		memcpy(c->dst, c->src, c->len);
+		return 0;
+	}
+	while (i < c->len) {	/* the runs that are kept, pad left alone */
+		for (run = 0; i + run < c->len && c->keep[i + run]; run++)
+			;
+		memcpy(c->dst + i, c->src + i, run);
+		for (i += run; i < c->len && !c->keep[i]; i++)
+			;
+	}
 	return 0;
 }
 
@@ -302,6 +395,7 @@ static int read_old(struct mapfile *mf, const char *path, uint64_t off,
 		return -1;
 	}
 	c.src = mf->data;
+	c.keep = NULL;
 	rc = mapfile_guard(mf, copy_guarded, &c);
 	mapfile_unmap(mf);
 	if (rc < 0) {
@@ -318,7 +412,8 @@ static int read_old(struct mapfile *mf, const char *path, uint64_t off,
  * page below 2^63) reaches the file only then.  0, or -1 after a message.
  */
 static int store(struct mapfile *mf, const struct poke_args *a, uint64_t off,
-		 const unsigned char *data, size_t len, uint64_t old_size)
+		 const unsigned char *data, const unsigned char *keep,
+		 size_t len, uint64_t old_size)
 {
 	struct guarded_copy c;
 
@@ -330,6 +425,7 @@ static int store(struct mapfile *mf, const struct poke_args *a, uint64_t off,
 	}
 	c.dst = mf->data;
 	c.src = data;
+	c.keep = keep;
 	c.len = len;
 	if (mapfile_guard(mf, copy_guarded, &c) < 0) {
 		/*
@@ -363,12 +459,13 @@ static int store(struct mapfile *mf, const struct poke_args *a, uint64_t off,
  * store leaves the file's bytes and size as they were.
  */
 static int write_range(struct mapfile *mf, const struct poke_args *a,
-		       uint64_t off, const unsigned char *data, size_t len)
+		       uint64_t off, const unsigned char *data,
+		       const unsigned char *keep, size_t len)
 {
 	uint64_t old_size = mf->size, end = off + len, page;
 	long ps = sysconf(_SC_PAGESIZE);
 	struct mapfile_span span;
-	unsigned char *old = NULL;
+	unsigned char *old = NULL, shown[SHOWN_MAX];
 	sigset_t saved;
 	int rc = -1;
 
@@ -376,6 +473,9 @@ static int write_range(struct mapfile *mf, const struct poke_args *a,
 		free(old);
 		return -1;
 	}
+	/* -v shows pad bytes (KEEP 0) as they stay: as they were. */
+	for (size_t i = 0; a->verbose && i < len && i < SHOWN_MAX; i++)
+		shown[i] = keep == NULL || keep[i] ? data[i] : old[i];
 	page = ps > 0 ? (uint64_t)ps : 4096;
 	span.off = off - off % page;
 	/* Offsets end by 2^63-1: rounding up cannot wrap. */
@@ -383,10 +483,10 @@ static int write_range(struct mapfile *mf, const struct poke_args *a,
 	signals_hold(&saved);
 	if (mapfile_prepare(mf, &span, 1, end > old_size ? end : old_size) < 0)
 		report_prepare_failure("poke", a->path, mf, old_size);
-	else if (a->verbose && print_change(a->path, off, old, data, len) < 0)
+	else if (a->verbose && print_change(a->path, off, old, shown, len) < 0)
 		give_back(mf, old_size);
 	else
-		rc = store(mf, a, off, data, len, old_size);
+		rc = store(mf, a, off, data, keep, len, old_size);
 	signals_release(&saved);
 	free(old);
 	return rc;
@@ -398,7 +498,7 @@ int cmd_poke(int argc, char **argv)
 	struct hexbytes want = { NULL, NULL, 0 };
 	struct offset soff;
 	struct mapfile mf;
-	unsigned char *data = NULL;
+	unsigned char *data = NULL, *keep = NULL;
 	uint64_t off;
 	size_t len;
 	int rc, status = EXIT_TROUBLE;
@@ -418,7 +518,7 @@ int cmd_poke(int argc, char **argv)
 			    &want) < 0)
 			return EXIT_TROUBLE;
 	}
-	if (gather_data(&a, &data, &len) < 0)
+	if (gather_data(&a, &data, &keep, &len) < 0)
 		goto out;
 	if (open_file("poke", a.path, MF_WRITE, &mf) < 0)
 		goto out;
@@ -449,7 +549,7 @@ int cmd_poke(int argc, char **argv)
 			goto close;
 		}
 	}
-	if (write_range(&mf, &a, off, data, len) < 0)
+	if (write_range(&mf, &a, off, data, keep, len) < 0)
 		goto close;
 	status = EXIT_DONE;
 close:
@@ -459,6 +559,7 @@ close:
 		status = EXIT_TROUBLE;
 out:
 	free(data);
+	free(keep);
 	hexbytes_free(&want);
 	return status;
 }

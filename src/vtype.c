@@ -219,6 +219,23 @@ static int reads_back(const char *text, unsigned size, double v)
 	return strtod(text, NULL) == v;
 }
 
+/* The IEEE value of BITS (a float if SIZE is 4) as a double: exact, since
+ * every float is a double. */
+static double bits_to_double(unsigned size, uint64_t bits)
+{
+	double v;
+
+	if (size == 4) {
+		uint32_t u = (uint32_t)bits;
+		float f;
+
+		memcpy(&f, &u, sizeof(f));
+		return f;
+	}
+	memcpy(&v, &bits, sizeof(v));
+	return v;
+}
+
 /*
  * The fewest "%.Ng" digits that read back to the same value; 9 always do
  * for a float, 17 for a double.  Inf and NaN print as %g spells them.
@@ -227,17 +244,8 @@ static int format_float(unsigned size, uint64_t bits, char *buf)
 {
 	int max_digits = size == 4 ? 9 : 17, prec, exponent;
 	const char *e;
-	double v;
+	double v = bits_to_double(size, bits);
 
-	if (size == 4) {
-		uint32_t u = (uint32_t)bits;
-		float f;
-
-		memcpy(&f, &u, sizeof(f));
-		v = f;	/* exact: every float is a double */
-	} else {
-		memcpy(&v, &bits, sizeof(v));
-	}
 	if (!isfinite(v))
 		return snprintf(buf, VTYPE_TEXT_MAX, "%g", v);
 	for (prec = 1; prec < max_digits; prec++) {
@@ -274,4 +282,18 @@ size_t vtype_format(const struct vtype *t, const unsigned char *in, char *buf)
 	else
 		n = snprintf(buf, VTYPE_TEXT_MAX, "%" PRIu64, bits);
 	return (size_t)n;
+}
+
+int vtype_equal(const struct vtype *t, const unsigned char *a,
+		const unsigned char *b)
+{
+	double x, y;
+
+	if (t->kind != VT_FLOAT)
+		return memcmp(a, b, t->size) == 0;
+	x = bits_to_double(t->size, load(t, a));
+	y = bits_to_double(t->size, load(t, b));
+	if (isnan(x) || isnan(y))
+		return isnan(x) && isnan(y);
+	return x == y;
 }

@@ -151,8 +151,9 @@ static void test_help_errors(void **state)
 
 /* The synopsis lines of SPEC.md, "Commands". */
 static const char *const synopsis[] = {
-	"mmtool peek    [-f FMT] [-t TYPE] [--expect HEX] FILE OFFSET [LENGTH]",
-	"mmtool poke    [-s | -t TYPE | -i INPUT] [--expect HEX] [--grow] "
+	"mmtool peek    [-f FMT | -t FIELDS [--json]] [--expect HEX | "
+	"--expect VALUES] FILE OFFSET [LENGTH]",
+	"mmtool poke    [-s | -t FIELDS | -i INPUT] [--expect HEX] [--grow] "
 	"[--no-sync] [-v] FILE OFFSET [DATA...]",
 	"mmtool resize  [-c] [--shrink] [-a] [-v] FILE SIZE",
 	"mmtool hexdump [-f FMT] [-s OFFSET] [-n LENGTH] [-c COLS] [-g BYTES] "
@@ -160,7 +161,7 @@ static const char *const synopsis[] = {
 	"[--color=WHEN] [FILE | -]",
 	"mmtool patch   [--dry-run] [-R] [--grow] [--shrink] [--no-sync] [-v] "
 	"FILE [DUMP | -]",
-	"mmtool find    [-s] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN",
+	"mmtool find    [-s] [-x] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN",
 	"mmtool diff    [-q] [-f FMT] [-c COLS] [-U LINES] [-s OFFSET] "
 	"[-n LENGTH] [--color=WHEN] FILE1 FILE2",
 	"mmtool completion bash | zsh | fish",
