@@ -181,8 +181,11 @@ static const struct bad_row rows[] = {
 	    "poke", "--expect", "??", "@F", "0", "00"),
 	ROW("poke_expect_empty", "invalid --expect '': no hex bytes", "poke",
 	    "--expect=", "@F", "0", "00"),
-	ROW("peek_expect_column", "invalid --expect 'de:a?': '?' at column 5",
-	    "peek", "--expect", "de:a?", "@F", "0"),
+	/* --expect HEX takes "??" as find does: a lone '?' is unpaired. */
+	ROW("peek_expect_column", "invalid --expect 'de:a?': unpaired '?' "
+	    "wildcard at column 5", "peek", "--expect", "de:a?", "@F", "0"),
+	ROW("peek_expect_bad_char_column", "invalid --expect 'de,ad': ',' at "
+	    "column 3", "peek", "--expect", "de,ad", "@F", "0"),
 	ROW("find_pattern_column", "invalid PATTERN 'de,ad': ',' at column 3",
 	    "find", "@F", "de,ad"),
 	ROW("find_pattern_unpaired", "invalid PATTERN 'de?': unpaired '?' "
