@@ -183,7 +183,9 @@ struct patch {
 	uint64_t size[2];	/* [0] the '-' side's (after -R), [1] '+' */
 	unsigned char *tbytes;	/* FILE's bytes under a hunk */
 	size_t ntbytes, tbytes_cap;
-	unsigned long conflicts;
+	unsigned long conflicts;	/* how many */
+	struct conflict *conflict_list;	/* the first CONFLICTS_KEPT */
+	size_t nconflicts, conflicts_cap;
 	unsigned long hunks_line;	/* the hunk whose changes are noted */
 
 	/* The write's cursor into changes[], and a failure inside a walk. */
@@ -508,6 +510,12 @@ struct gline {
 	int side;		/* DUMPLINE_OLD, _NEW or _CONTEXT, after -R */
 };
 
+/* A conflict found: at OFF, in the hunk of dump line LINE (0: sizes). */
+struct conflict {
+	uint64_t off;
+	unsigned long line;
+};
+
 /* A complete hunk: COUNT lines from glines[first]; LINE is its "@@". */
 struct ghunk {
 	size_t first, count;
@@ -711,6 +719,55 @@ static int sweep_hunk(struct patch *pt, const struct ghunk *h, piece_fn fn,
 	return 0;
 }
 
+/*
+ * A conflict at OFF, in the hunk whose header is dump line LINE (0: the
+ * sizes).  Conflicts are printed once the whole dump has been read and
+ * found good (a malformed line later is the one message then); the first
+ * CONFLICTS_KEPT are kept, the rest counted.
+ */
+#define CONFLICTS_KEPT 4096u
+
+static void note_conflict(struct patch *pt, uint64_t off, unsigned long line)
+{
+	struct conflict *c;
+
+	pt->conflicts++;
+	if (pt->nconflicts == CONFLICTS_KEPT)
+		return;
+	c = grow_array(pt->conflict_list, &pt->conflicts_cap,
+		       pt->nconflicts + 1, sizeof(*c));
+	if (c == NULL)
+		return;		/* still counted: the status says it */
+	pt->conflict_list = c;
+	c[pt->nconflicts].off = off;
+	c[pt->nconflicts].line = line;
+	pt->nconflicts++;
+}
+
+/* One line per conflict kept, then how many more there were. */
+static void print_conflicts(const struct patch *pt)
+{
+	for (size_t i = 0; i < pt->nconflicts; i++) {
+		const struct conflict *c = &pt->conflict_list[i];
+
+		if (c->line == 0)
+			diag("patch", "%s: conflict at 0x%llx: the size is %llu, "
+			     "the dump's is %llu (%llu once applied)",
+			     pt->a.path, (unsigned long long)c->off,
+			     (unsigned long long)c->off,
+			     (unsigned long long)pt->size[0],
+			     (unsigned long long)pt->size[1]);
+		else
+			diag("patch", "%s: conflict at 0x%llx (%s:%lu): the "
+			     "bytes there are neither side of the hunk",
+			     pt->a.path, (unsigned long long)c->off,
+			     pt->dump_name, c->line);
+	}
+	if (pt->conflicts > pt->nconflicts)
+		diag("patch", "%s: and %lu more conflicts", pt->a.path,
+		     pt->conflicts - (unsigned long)pt->nconflicts);
+}
+
 /* Check one hunk against FILE, and note its changes if it applies. */
 static int check_hunk(struct patch *pt, const struct ghunk *h)
 {
@@ -721,11 +778,7 @@ static int check_hunk(struct patch *pt, const struct ghunk *h)
 	if (sweep_hunk(pt, h, judge_piece, &hc) < 0)
 		return -1;
 	if (hc.conflict) {
-		diag("patch", "%s: conflict at 0x%llx (%s:%lu): the bytes there "
-		     "are neither side of the hunk", pt->a.path,
-		     (unsigned long long)hc.conflict_off, pt->dump_name,
-		     h->line);
-		pt->conflicts++;
+		note_conflict(pt, hc.conflict_off, h->line);
 		return 0;
 	}
 	if (hc.all_new || pt->conflicts > 0)
@@ -783,11 +836,7 @@ static int check_sizes(struct patch *pt)
 	if (t == to || pt->conflicts > 0)
 		return 0;
 	if (t != from) {
-		diag("patch", "%s: conflict at 0x%llx: the size is %llu, the "
-		     "dump's is %llu (%llu once applied)", pt->a.path,
-		     (unsigned long long)t, (unsigned long long)t,
-		     (unsigned long long)from, (unsigned long long)to);
-		pt->conflicts++;
+		note_conflict(pt, t, 0);
 		return 0;
 	}
 	if (to > t && (!pt->a.grow || pt->mf.kind != MF_REGULAR)) {
@@ -1432,7 +1481,8 @@ int cmd_patch(int argc, char **argv)
 	if (read_dump(&pt) < 0)
 		goto close;
 	if (pt.conflicts > 0) {
-		/* Each was named; nothing is written or printed. */
+		/* Nothing is written or printed but the conflicts. */
+		print_conflicts(&pt);
 		status = EXIT_NEGATIVE;
 		goto close;
 	}
@@ -1459,5 +1509,6 @@ out:
 	free(pt.gbytes);
 	free(pt.hunks);
 	free(pt.tbytes);
+	free(pt.conflict_list);
 	return status;
 }

@@ -951,7 +951,65 @@ static void test_conflict(void **state)
 	assert_err_contains(&r, "conflict at 0x7d1");
 	assert_int_equal(r.out_len, 0);
 	run_free(&r);
+	/* A conflict, then a malformed line: the malformed line is the one
+	 * message, exit 2. */
+	{
+		size_t n;
+		char *d = (char *)read_file(fd, &n);
+		char *bad = malloc(n + 32);
+
+		assert_non_null(bad);
+		memcpy(bad, d, n);
+		memcpy(bad + n, "-0000zz00  00\n", 14);
+		write_file(fd, bad, n + 14);
+		assert_int_equal(run_patch(&r, "--grow --shrink", fc, fd), 2);
+		assert_refused(&r, 2);
+		assert_null(strstr(r.err, "conflict"));
+		run_free(&r);
+		free(bad);
+		free(d);
+	}
 	snapshot_free(&snap);
+	free(b);
+}
+
+/* A conflict found early in a long dump (its hunks are checked in
+ * batches as the dump is read), then a malformed line near the end: that
+ * line is the one message, exit 2, as for any malformed dump. */
+static void test_conflict_then_malformed(void **state)
+{
+	size_t n = 1u << 20, len;
+	unsigned char *a = calloc(n, 1), *b = calloc(n, 1);
+	const char *fa = tmp_path("ma"), *fb = tmp_path("mb");
+	const char *fc = tmp_path("mc2"), *fd = tmp_path("md2");
+	struct snapshot snap;
+	struct run r;
+	char *d;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i += 64)
+		b[i] = 1;
+	write_file(fa, a, n);
+	write_file(fb, b, n);
+	make_dump(NULL, fa, fb, fd, 1);
+	d = (char *)read_file(fd, &len);
+	d = realloc(d, len + 16);
+	assert_non_null(d);
+	memcpy(d + len, "+000zz000  00\n", 14);
+	write_file(fd, d, len + 14);
+	a[5] = 9;
+	write_file(fc, a, n);
+	snapshot_take(&snap, fc);
+	assert_int_equal(run_patch(&r, "", fc, fd), 2);
+	assert_refused(&r, 2);
+	assert_null(strstr(r.err, "conflict"));
+	run_free(&r);
+	snapshot_assert_same(&snap, fc);
+	snapshot_free(&snap);
+	free(d);
+	free(a);
 	free(b);
 }
 
@@ -1149,6 +1207,7 @@ int main(void)
 		cmocka_unit_test(test_round_trips_binary),
 		cmocka_unit_test(test_round_trip_edges),
 		cmocka_unit_test(test_conflict),
+		cmocka_unit_test(test_conflict_then_malformed),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_mixed_and_plain),
 		cmocka_unit_test(test_interrupted),
