@@ -1,7 +1,8 @@
 /*
  * test_readfaults.c - the reading commands (hexdump, peek, find) when a
  * page of the file cannot be read, and when the file is truncated between
- * the mapping and the output (issue 8, items 9, 10 and 11).
+ * the mapping and the output (issue 8, items 9, 10 and 11); and standard
+ * input positioned before a hole on a full tmpfs (item 8).
  *
  * The promise: one report for every command.  "file changed size while
  * being read" only when the file did shrink; otherwise "cannot read a page
@@ -571,6 +572,7 @@ static void test_peek_hex_truncated_mid_range(void **state)
  */
 struct full_tmpfs {
 	char dir[512], sparse[600];
+	char datahole[600];	/* a page of 'A', then a hole to 4 MiB */
 	const char *skip;
 	int mounted;
 };
@@ -592,6 +594,8 @@ static int mount_full_tmpfs(void **state)
 	snprintf(fulltmp.dir, sizeof(fulltmp.dir), "%s", tmp_path("fulltmp"));
 	snprintf(fulltmp.sparse, sizeof(fulltmp.sparse), "%s/sparse",
 		 fulltmp.dir);
+	snprintf(fulltmp.datahole, sizeof(fulltmp.datahole), "%s/datahole",
+		 fulltmp.dir);
 	snprintf(filler, sizeof(filler), "%s/filler", fulltmp.dir);
 	if (mkdir(fulltmp.dir, 0755) < 0 && errno != EEXIST)
 		return -1;
@@ -603,6 +607,11 @@ static int mount_full_tmpfs(void **state)
 	fulltmp.mounted = 1;
 	fd = open(fulltmp.sparse, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || ftruncate(fd, 4 << 20) < 0 || close(fd) < 0)
+		return -1;
+	memset(buf, 'A', 4096);
+	fd = open(fulltmp.datahole, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, buf, 4096) != 4096 ||
+	    ftruncate(fd, 4 << 20) < 0 || close(fd) < 0)
 		return -1;
 	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
@@ -692,6 +701,28 @@ static void test_full_tmpfs_hole_without_lookups(void **state)
 	}
 }
 
+/*
+ * Standard input positioned past the data of a sparse file (issue 8,
+ * item 8): the walk asks where data lies from the position, in file
+ * offsets, so the hole after it is read as zeros, unmapped.  Asked from
+ * the wrong offset, the page of data before the position would make the
+ * rest look like data, and mapping the hole on the full tmpfs faults.
+ */
+static void test_stdin_position_in_a_hole(void **state)
+{
+	static const char *const argv[] = { "hexdump", NULL };
+	struct run r;
+
+	(void)state;
+	SKIP_IF_EMULATED("no SIGBUS for a page that cannot be had");
+	if (fulltmp.skip != NULL)
+		skip_because(fulltmp.skip);
+	run_stdin_at(&r, fulltmp.datahole, 8192, argv);
+	assert_output(&r, "00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 "
+		      "00 00 00  |................|\n*\n003fe000\n");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest damaged[] = {
@@ -705,6 +736,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_full_tmpfs_hole_without_lookups,
 			mount_full_tmpfs, unmount_full_tmpfs),
+		cmocka_unit_test_setup_teardown(test_stdin_position_in_a_hole,
+						mount_full_tmpfs,
+						unmount_full_tmpfs),
 	};
 	int failed;
 
