@@ -316,6 +316,51 @@ static void test_bad_shell(void **state)
 	run_free(&r);
 }
 
+/*
+ * The options of every command's --help, and bash's completions of
+ * "mmtool CMD -", are the same set: both come from the one table, so a
+ * new option can not be missing from either.
+ */
+static void test_every_option_completes(void **state)
+{
+	char tool[4096], cmd[8192];
+	char *overview, *save = NULL;
+
+	(void)state;
+	quote(tool, sizeof(tool), mmtool_path());
+	snprintf(cmd, sizeof(cmd), "%s --help | sed -n 's/^  \\([a-z]*\\) .*/\\1/p'",
+		 tool);
+	overview = shell_output(cmd, 0, NULL);
+	assert_non_null(strstr(overview, "completion\n"));
+	for (char *name = strtok_r(overview, "\n", &save); name != NULL;
+	     name = strtok_r(NULL, "\n", &save)) {
+		const char *words[] = { "mmtool", name, "-", NULL };
+		char *from_help, *from_bash;
+
+		/* The option names of the help's option lines, sorted. */
+		snprintf(cmd, sizeof(cmd), "%s %s --help | grep -E '^ +-' | "
+			 "grep -oE '^ +(-[A-Za-z], )?--?[A-Za-z-]+' | "
+			 "tr ', ' '\\n\\n' | grep . | sort -u", tool, name);
+		from_help = shell_output(cmd, 0, NULL);
+		from_bash = complete(BASH, "", words);
+		/* bash writes "--format=" for an option with a value. */
+		for (char *p = from_bash; (p = strchr(p, '=')) != NULL;)
+			memmove(p, p + 1, strlen(p));
+		snprintf(cmd, sizeof(cmd), "printf '%%s' '%s' | sort -u",
+			 from_bash);
+		free(from_bash);
+		from_bash = shell_output(cmd, 0, NULL);
+		if (strcmp(from_help, from_bash) != 0)
+			print_error("%s: --help has\n%s--- bash offers ---\n%s",
+				    name, from_help, from_bash);
+		assert_true(strlen(from_help) > 0);
+		assert_string_equal(from_help, from_bash);
+		free(from_help);
+		free(from_bash);
+	}
+	free(overview);
+}
+
 /* make install puts the three scripts where the shells look, under
  * PREFIX and DESTDIR, as the program writes them; make uninstall removes
  * them. */
@@ -389,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_zsh),
 		cmocka_unit_test(test_fish),
 		cmocka_unit_test(test_bad_shell),
+		cmocka_unit_test(test_every_option_completes),
 		cmocka_unit_test(test_make_install),
 	};
 
