@@ -181,8 +181,11 @@ struct patch {
 	uint64_t old_end, new_end;	/* ends of each side's last line */
 	int have_size[2];	/* a '-SIZE' / '+SIZE' line was read */
 	uint64_t size[2];	/* [0] the '-' side's (after -R), [1] '+' */
-	unsigned char *tbytes;	/* FILE's bytes under a hunk */
-	size_t ntbytes, tbytes_cap;
+	unsigned char *tbytes;	/* FILE's bytes under the hunks checked */
+	size_t tbytes_cap;
+	struct trun *truns;	/* where they come from */
+	size_t ntruns, truns_cap;
+	size_t run_lo, run_hi;	/* the runs copy_runs works on */
 	unsigned long conflicts;	/* how many */
 	struct conflict *conflict_list;	/* the first CONFLICTS_KEPT */
 	size_t nconflicts, conflicts_cap;
@@ -520,6 +523,14 @@ struct conflict {
 struct ghunk {
 	size_t first, count;
 	unsigned long line;
+	size_t tbase;		/* FILE's bytes under it from tbytes[tbase] */
+};
+
+/* Bytes of FILE to read for the hunks being checked: LEN at OFF, into
+ * tbytes[at].  In order, and apart (touching ones are merged). */
+struct trun {
+	uint64_t off;
+	size_t len, at;
 };
 
 /* The check of one hunk, piece by piece (see sweep_hunk). */
@@ -551,22 +562,111 @@ static int end_hunk(struct patch *pt)
 	return 0;
 }
 
-/* Walk callback: FILE's bytes under a piece go to tbytes (a hole: zeros). */
-static int copy_target(void *ctx, const unsigned char *p, size_t n,
-		       uint64_t off)
+/*
+ * Walk callback, guarded: FILE's bytes [OFF, OFF+N) (P NULL: a hole, read
+ * as zeros) go to tbytes for the parts of runs truns[run_lo..run_hi) they
+ * hold.  No stdio or malloc here.
+ */
+static int copy_runs(void *ctx, const unsigned char *p, size_t n,
+		     uint64_t off)
 {
 	struct patch *pt = ctx;
+	uint64_t end = off + n;
 
-	(void)off;
-	if (p != NULL)
-		memcpy(pt->tbytes + pt->ntbytes, p, n);
-	else
-		memset(pt->tbytes + pt->ntbytes, 0, n);
-	pt->ntbytes += n;
+	for (size_t i = pt->run_lo; i < pt->run_hi; i++) {
+		const struct trun *r = &pt->truns[i];
+		uint64_t lo = r->off > off ? r->off : off;
+		uint64_t hi = r->off + r->len < end ? r->off + r->len : end;
+		unsigned char *dst;
+
+		if (r->off >= end)
+			break;
+		if (lo >= hi)
+			continue;
+		dst = pt->tbytes + r->at + (lo - r->off);
+		if (p != NULL)
+			memcpy(dst, p + (lo - off), (size_t)(hi - lo));
+		else
+			memset(dst, 0, (size_t)(hi - lo));
+	}
 	return 0;
 }
 
-/* Pass 1 on a piece: read what FILE holds there and judge each byte. */
+/*
+ * Read the runs: one walk for the runs that start in one window of FILE,
+ * as compare_pending reads the plain queue, so that a batch of hunks
+ * costs a few mappings, not one per line.  0, or -1 after a message.
+ */
+static int read_runs(struct patch *pt)
+{
+	size_t i = 0;
+
+	while (i < pt->ntruns) {
+		const struct trun *r = &pt->truns[i], *last;
+		size_t j = i + 1;
+
+		/* Runs are in order unless a hand-made hunk's sides cross
+		 * (one side's lines behind the other's): a walk only goes
+		 * forward. */
+		while (j < pt->ntruns &&
+		       pt->truns[j].off / pt->window == r->off / pt->window &&
+		       pt->truns[j].off >= pt->truns[j - 1].off +
+					   pt->truns[j - 1].len)
+			j++;
+		last = &pt->truns[j - 1];
+		pt->run_lo = i;
+		pt->run_hi = j;
+		if (mapfile_walk(&pt->mf, r->off, last->off + last->len - r->off,
+				 copy_runs, pt) != 0) {
+			read_failed(pt);
+			return -1;
+		}
+		i = j;
+	}
+	pt->ntruns = 0;
+	return 0;
+}
+
+/* Pass 0 on a piece: room for FILE's bytes under it, and the run they are
+ * read from (the part inside FILE). */
+static int collect_piece(struct patch *pt, struct hunk_check *hc,
+			 uint64_t off, size_t len, const unsigned char *ob,
+			 const unsigned char *nb)
+{
+	uint64_t t_size = pt->old_size;
+	size_t held = off >= t_size ? 0 : t_size - off < len ?
+		      (size_t)(t_size - off) : len;
+	struct trun *last = pt->ntruns ? &pt->truns[pt->ntruns - 1] : NULL;
+	void *q;
+
+	(void)ob;
+	(void)nb;
+	q = grow_array(pt->tbytes, &pt->tbytes_cap, hc->tpos + len, 1);
+	if (q == NULL)
+		goto nomem;
+	pt->tbytes = q;
+	if (held > 0 && last != NULL && last->off + last->len == off &&
+	    last->at + last->len == hc->tpos) {
+		last->len += held;
+	} else if (held > 0) {
+		q = grow_array(pt->truns, &pt->truns_cap, pt->ntruns + 1,
+			       sizeof(*pt->truns));
+		if (q == NULL)
+			goto nomem;
+		pt->truns = q;
+		last = &pt->truns[pt->ntruns++];
+		last->off = off;
+		last->len = held;
+		last->at = hc->tpos;
+	}
+	hc->tpos += len;
+	return 0;
+nomem:
+	diag_errno("patch", "%s", pt->a.path);
+	return -1;
+}
+
+/* Pass 1 on a piece: judge each byte against what FILE holds there. */
 static int judge_piece(struct patch *pt, struct hunk_check *hc, uint64_t off,
 		       size_t len, const unsigned char *ob,
 		       const unsigned char *nb)
@@ -574,20 +674,7 @@ static int judge_piece(struct patch *pt, struct hunk_check *hc, uint64_t off,
 	uint64_t t_size = pt->old_size;
 	size_t held = off >= t_size ? 0 : t_size - off < len ?
 		      (size_t)(t_size - off) : len;
-	unsigned char *b;
 
-	b = grow_array(pt->tbytes, &pt->tbytes_cap, hc->tpos + len, 1);
-	if (b == NULL) {
-		diag_errno("patch", "%s", pt->a.path);
-		return -1;
-	}
-	pt->tbytes = b;
-	pt->ntbytes = hc->tpos;
-	if (held > 0 &&
-	    mapfile_walk(&pt->mf, off, held, copy_target, pt) != 0) {
-		read_failed(pt);
-		return -1;
-	}
 	for (size_t i = 0; i < len; i++) {
 		int is_old, is_new;
 
@@ -775,6 +862,7 @@ static int check_hunk(struct patch *pt, const struct ghunk *h)
 
 	memset(&hc, 0, sizeof(hc));
 	hc.all_new = 1;
+	hc.tpos = h->tbase;
 	if (sweep_hunk(pt, h, judge_piece, &hc) < 0)
 		return -1;
 	if (hc.conflict) {
@@ -783,7 +871,7 @@ static int check_hunk(struct patch *pt, const struct ghunk *h)
 	}
 	if (hc.all_new || pt->conflicts > 0)
 		return 0;
-	hc.tpos = 0;
+	hc.tpos = h->tbase;
 	pt->hunks_line = h->line;
 	return sweep_hunk(pt, h, note_piece, &hc);
 }
@@ -791,8 +879,18 @@ static int check_hunk(struct patch *pt, const struct ghunk *h)
 /* Check the complete hunks, then keep only the open one's lines. */
 static int check_hunks(struct patch *pt)
 {
+	struct hunk_check hc;
 	size_t keep_at, i;
 
+	/* Where FILE's bytes under every hunk go, then read them all. */
+	memset(&hc, 0, sizeof(hc));
+	for (i = 0; i < pt->nhunks; i++) {
+		pt->hunks[i].tbase = hc.tpos;
+		if (sweep_hunk(pt, &pt->hunks[i], collect_piece, &hc) < 0)
+			return -1;
+	}
+	if (read_runs(pt) < 0)
+		return -1;
 	for (i = 0; i < pt->nhunks; i++)
 		if (check_hunk(pt, &pt->hunks[i]) < 0)
 			return -1;
@@ -1509,6 +1607,7 @@ out:
 	free(pt.gbytes);
 	free(pt.hunks);
 	free(pt.tbytes);
+	free(pt.truns);
 	free(pt.conflict_list);
 	return status;
 }
