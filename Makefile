@@ -131,7 +131,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_B = build-fuzz
 FUZZ_LIB_OBJS = $(LIB_SRCS:src/%.c=$(FUZZ_B)/obj/%.o)
 FUZZ_ARGV = peek poke resize hexdump patch find diff
-FUZZ_TARGETS = numparse hexdata vtype \
+FUZZ_TARGETS = numparse hexdata vtype record \
 	$(if $(wildcard include/dumpline.h),dumpline) \
 	$(FUZZ_ARGV:%=argv_%)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)

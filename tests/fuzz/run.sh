@@ -27,6 +27,7 @@ dicts() {
 	numparse) echo numbers ;;
 	hexdata) echo hex ;;
 	vtype) echo vtype ;;
+	record) echo record vtype numbers ;;
 	dumpline) echo dumpline ;;
 	argv_peek | argv_poke) echo argv "$1" numbers hex vtype ;;
 	argv_*) echo argv "$1" numbers hex ;;
@@ -36,6 +37,7 @@ max_len() {
 	case $1 in
 	numparse) echo 64 ;;
 	vtype) echo 96 ;;
+	record) echo 256 ;;
 	hexdata | argv_*) echo 256 ;;
 	dumpline) echo 600 ;;
 	esac
