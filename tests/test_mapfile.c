@@ -2064,6 +2064,231 @@ static void test_walk_drops_earlier_mapping(void **state)
 	log_free(&w);
 }
 
+/* ---- mapfile_walk2: two files together ------------------------------ */
+
+/* What a two-file walk saw. */
+struct pair_log {
+	int calls;
+	uint64_t next;			/* where the next call must start */
+	const unsigned char *fa, *fb;	/* the files' bytes */
+	size_t na, nb;
+	int bad;			/* a call broke the contract */
+	int holes;			/* calls with a NULL pointer and bytes */
+	uint64_t seen_a, seen_b;	/* bytes handed over of each */
+	int stop_at;			/* return 7 at this call (1-based) */
+};
+
+static int log_pair(void *ctx, const unsigned char *a, size_t na,
+		    const unsigned char *b, size_t nb, uint64_t off)
+{
+	struct pair_log *l = ctx;
+
+	l->calls++;
+	if (off != l->next || (na == 0 && nb == 0) ||
+	    (na != 0 && nb != 0 && na != nb) ||
+	    (na == 0 && a != NULL) || (nb == 0 && b != NULL) ||
+	    (na > 0 && off + na > l->na) || (nb > 0 && off + nb > l->nb))
+		l->bad = 1;
+	if (a != NULL && na > 0 && memcmp(a, l->fa + off, na) != 0)
+		l->bad = 1;
+	if (b != NULL && nb > 0 && memcmp(b, l->fb + off, nb) != 0)
+		l->bad = 1;
+	/* A file has no bytes only past its end. */
+	if ((na == 0 && off < l->na) || (nb == 0 && off < l->nb))
+		l->bad = 1;
+	l->holes += (a == NULL && na > 0) || (b == NULL && nb > 0);
+	l->seen_a += na;
+	l->seen_b += nb;
+	l->next = off + (na > nb ? na : nb);
+	return l->calls == l->stop_at ? 7 : 0;
+}
+
+/*
+ * Two regular files of different sizes and windows: consecutive chunks,
+ * the same count from both while both have bytes, then only the longer
+ * one; one window of each mapped at a time, nothing left mapped.
+ */
+static void test_walk2_regular(void **state)
+{
+	struct mapfile ma, mb;
+	struct pair_log l;
+	unsigned char *wa, *wb;
+	const char *pa = random_file("pa", 3 * ps + 100, 50, &wa);
+	const char *pb = random_file("pb", 5 * ps + 7, 51, &wb);
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.fa = wa;
+	l.fb = wb;
+	l.na = 3 * ps + 100;
+	l.nb = 5 * ps + 7;
+	assert_int_equal(mapfile_open(&ma, pa, MF_READ), 0);
+	assert_int_equal(mapfile_open(&mb, pb, MF_READ), 0);
+	ma.window = ps;
+	mb.window = 2 * ps;
+	assert_int_equal(mapfile_walk2(&ma, &mb, 0, UINT64_MAX, log_pair, &l),
+			 0);
+	assert_false(l.bad);
+	assert_int_equal(l.seen_a, 3 * ps + 100);
+	assert_int_equal(l.seen_b, 5 * ps + 7);
+	assert_int_equal(l.next, 5 * ps + 7);
+	assert_true(fk.max_live <= 2);
+	assert_nothing_mapped(&ma);
+	assert_nothing_mapped(&mb);
+	/* A range inside both, and one past the shorter's end. */
+	memset(&l, 0, sizeof(l));
+	l.fa = wa;
+	l.fb = wb;
+	l.na = 3 * ps + 100;
+	l.nb = 5 * ps + 7;
+	l.next = 10;
+	assert_int_equal(mapfile_walk2(&ma, &mb, 10, ps, log_pair, &l), 0);
+	assert_false(l.bad);
+	assert_true(l.seen_a == ps && l.seen_b == ps);
+	memset(&l, 0, sizeof(l));
+	l.fa = wa;
+	l.fb = wb;
+	l.na = 3 * ps + 100;
+	l.nb = 5 * ps + 7;
+	l.next = 4 * ps;
+	assert_int_equal(mapfile_walk2(&ma, &mb, 4 * ps, UINT64_MAX, log_pair,
+				       &l), 0);
+	assert_false(l.bad);
+	assert_true(l.seen_a == 0 && l.seen_b == ps + 7);
+	/* The callback stops the walk: its value, nothing mapped. */
+	memset(&l, 0, sizeof(l));
+	l.fa = wa;
+	l.fb = wb;
+	l.na = 3 * ps + 100;
+	l.nb = 5 * ps + 7;
+	l.stop_at = 2;
+	assert_int_equal(mapfile_walk2(&ma, &mb, 0, UINT64_MAX, log_pair, &l),
+			 7);
+	assert_int_equal(l.calls, 2);
+	assert_nothing_mapped(&ma);
+	assert_nothing_mapped(&mb);
+	assert_int_equal(mapfile_close(&ma), 0);
+	assert_int_equal(mapfile_close(&mb), 0);
+	free(wa);
+	free(wb);
+}
+
+/* A stream against a regular file: read(2) in a bounded buffer, skipping
+ * OFF bytes by reading, the bytes in step with the mapped file's. */
+static void test_walk2_stream(void **state)
+{
+	struct mapfile ma, mb;
+	struct pair_log l;
+	unsigned char data[10000], *wb;
+	const char *pb = random_file("ps", 9000, 52, &wb);
+	int fd;
+
+	(void)state;
+	fill_random(data, sizeof(data), 53);
+	fd = pipe_with(data, sizeof(data));
+	assert_int_equal(mapfile_adopt(&ma, fd), 0);
+	assert_int_equal(mapfile_open(&mb, pb, MF_READ), 0);
+	ma.window = 3000;
+	memset(&l, 0, sizeof(l));
+	l.fa = data;
+	l.fb = wb;
+	l.na = sizeof(data);
+	l.nb = 9000;
+	l.next = 500;
+	assert_int_equal(mapfile_walk2(&ma, &mb, 500, UINT64_MAX, log_pair,
+				       &l), 0);
+	assert_false(l.bad);
+	assert_int_equal(l.seen_a, sizeof(data) - 500);
+	assert_int_equal(l.seen_b, 9000 - 500);
+	assert_int_equal(ma.stream_pos, sizeof(data));
+	assert_int_equal(mapfile_close(&ma), 0);
+	assert_int_equal(mapfile_close(&mb), 0);
+	free(wb);
+}
+
+/* Holes against holes come as two NULL pointers, never mapped; a window
+ * is mapped only where one of the files has data. */
+static void test_walk2_holes(void **state)
+{
+	struct mapfile ma, mb;
+	struct pair_log l;
+	unsigned char *wa, *wb;
+	const size_t size = 8 * ps;
+	const char *pa = random_file("ha", size, 54, &wa);
+	const char *pb = random_file("hb", size, 55, &wb);
+
+	(void)state;
+	fk.nruns = 1;
+	fk.run_lo[0] = 5 * (off_t)ps;
+	fk.run_hi[0] = 5 * (off_t)ps + 100;
+	fk.ext_size = (off_t)size;
+	/* What the walk hands over for a hole is zeros: say so. */
+	memset(wa, 0, 5 * ps);
+	memset(wb, 0, 5 * ps);
+	assert_int_equal(mapfile_open(&ma, pa, MF_READ), 0);
+	assert_int_equal(mapfile_open(&mb, pb, MF_READ), 0);
+	ma.window = mb.window = 2 * ps;
+	memset(&l, 0, sizeof(l));
+	l.fa = wa;
+	l.fb = wb;
+	l.na = l.nb = size;
+	assert_int_equal(mapfile_walk2(&ma, &mb, 0, UINT64_MAX, log_pair, &l),
+			 0);
+	assert_false(l.bad);
+	assert_true(l.holes >= 2);
+	assert_int_equal(l.seen_a, size);
+	/* Only the data run is mapped: once for each file. */
+	assert_int_equal(fk.mmap_calls, 2);
+	assert_nothing_mapped(&ma);
+	assert_nothing_mapped(&mb);
+	assert_int_equal(mapfile_close(&ma), 0);
+	assert_int_equal(mapfile_close(&mb), 0);
+	free(wa);
+	free(wb);
+}
+
+/* The callback cuts FILE2 short, then reads its chunk: a fault. */
+static int shrink_then_read(void *ctx, const unsigned char *a, size_t na,
+			    const unsigned char *b, size_t nb, uint64_t off)
+{
+	const char *path = ctx;
+	volatile unsigned char x;
+
+	(void)a;
+	(void)na;
+	(void)off;
+	assert_int_equal(truncate(path, 0), 0);
+	x = b[nb - 1];
+	(void)x;
+	return 0;
+}
+
+/* A file that shrinks under its window: -1, EIO, that file's faulted
+ * set, nothing left mapped. */
+static void test_walk2_file_shrinks(void **state)
+{
+	struct mapfile ma, mb;
+	unsigned char *wa, *wb;
+	const char *pa = random_file("sa", 4 * ps, 56, &wa);
+	const char *pb = random_file("sb", 4 * ps, 57, &wb);
+
+	(void)state;
+	assert_int_equal(mapfile_open(&ma, pa, MF_READ), 0);
+	assert_int_equal(mapfile_open(&mb, pb, MF_READ), 0);
+	errno = 0;
+	assert_int_equal(mapfile_walk2(&ma, &mb, 0, UINT64_MAX,
+				       shrink_then_read, (void *)pb), -1);
+	assert_int_equal(errno, EIO);
+	assert_true(mb.faulted);
+	assert_false(ma.faulted);
+	assert_nothing_mapped(&ma);
+	assert_nothing_mapped(&mb);
+	assert_int_equal(mapfile_close(&ma), 0);
+	assert_int_equal(mapfile_close(&mb), 0);
+	free(wa);
+	free(wb);
+}
+
 /* ---- mapfile_walk: holes ----------------------------------------------- */
 
 /* What a walk over holes saw: each call, whether it was a hole. */
@@ -2918,6 +3143,10 @@ int main(void)
 		T(test_guard_nested_fault_reaches_outer),
 		T(test_lock_rereads_size),
 		T(test_walk_holes),
+		T(test_walk2_regular),
+		T(test_walk2_stream),
+		T(test_walk2_holes),
+		T(test_walk2_file_shrinks),
 		T(test_walk_all_hole),
 		T(test_walk_holes_unsupported),
 		T(test_walk_all_maps_holes),
