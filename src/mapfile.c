@@ -941,6 +941,19 @@ static int find_data(struct mapfile *mf, struct extents *ex, uint64_t pos,
 	off_t d, h;
 	struct stat st;
 
+	/*
+	 * The last page below 2^63 is taken for data whatever lseek says:
+	 * Linux computes its page index past the largest offset and finds no
+	 * data there (tmpfs: ENXIO for a page poke just wrote).
+	 */
+	uint64_t last = OFF_MAX + 1 - page_size() > mf->base ?
+			OFF_MAX + 1 - page_size() - mf->base : 0;
+
+	if (ex->holes && pos >= last) {
+		ex->data_lo = pos;
+		ex->data_hi = end;
+		return 0;
+	}
 	if (ex->holes) {
 		/* lseek speaks in file offsets, the walk from mf->base. */
 		d = sys.lseek(mf->fd, (off_t)(pos + mf->base), SEEK_DATA);
@@ -951,9 +964,12 @@ static int find_data(struct mapfile *mf, struct extents *ex, uint64_t pos,
 				errno = EIO;
 				return -1;
 			}
-			ex->data_lo = ex->data_hi = end;
+			ex->data_lo = end > last ? last : end;
+			ex->data_hi = end;
 			return 0;
 		}
+		if (d >= 0 && (uint64_t)d > last + mf->base)
+			d = (off_t)(last + mf->base);
 		h = d < 0 ? -1 : sys.lseek(mf->fd, d, SEEK_HOLE);
 		if (h >= 0) {
 			/* Back to offsets from base (d >= pos + base). */

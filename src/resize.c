@@ -157,10 +157,36 @@ static int report(const char *path, uint64_t old, uint64_t size)
 	return diag_close_stdout("resize");
 }
 
+/*
+ * Set the size from OLD to SIZE, printing -v's line.  A failed command
+ * leaves the file as it was, and -v failing on standard output
+ * (> /dev/full) is a failure.  Growth can be taken back, so it comes
+ * first; a shrink cannot, so -v goes out before it.  0, or -1 after a
+ * message.
+ */
+static int change_size(struct mapfile *mf, const char *path, uint64_t old,
+		       uint64_t size, int allocate, int verbose)
+{
+	if (size < old) {
+		if (verbose && report(path, old, size) < 0)
+			return -1;
+		return set_size(mf, path, size, allocate);
+	}
+	if (set_size(mf, path, size, allocate) < 0)
+		return -1;
+	if (verbose && report(path, old, size) < 0) {
+		if (size != old)
+			mapfile_resize(mf, old);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_resize(int argc, char **argv)
 {
 	int create = 0, shrink = 0, allocate = 0, verbose = 0, c;
-	int status = EXIT_TROUBLE;
+	int status = EXIT_TROUBLE, held = 0;
+	sigset_t saved;
 	struct optparse op;
 	struct size_op sop;
 	struct mapfile mf;
@@ -210,35 +236,23 @@ int cmd_resize(int argc, char **argv)
 		     (unsigned long long)size);
 		goto close;
 	}
-	/*
-	 * A failed command leaves the file as it was, and -v failing on
-	 * standard output (> /dev/full) is a failure.  Growth can be taken
-	 * back, so it comes first; a shrink cannot, so -v goes out before it.
-	 */
-	if (size < old) {
-		if (verbose && report(path, old, size) < 0)
-			goto close;
-		if (set_size(&mf, path, size, allocate) < 0)
-			goto close;
-	} else {
-		if (set_size(&mf, path, size, allocate) < 0)
-			goto close;
-		if (verbose && report(path, old, size) < 0) {
-			if (size != old)
-				mapfile_resize(&mf, old);
-			goto close;
-		}
-	}
+	signals_hold(&saved);
+	held = 1;
+	if (change_size(&mf, path, old, size, allocate, verbose) < 0)
+		goto close;
 	status = EXIT_DONE;
 close:
 	if (status != EXIT_DONE && mf.created) {
 		/* A refused -c leaves no file where there was none. */
 		mapfile_close_discard(&mf);
-		return status;
+	} else {
+		if (close_file("resize", path, &mf) < 0)
+			status = EXIT_TROUBLE;
+		if (status == EXIT_DONE && diag_close_stdout("resize") < 0)
+			status = EXIT_TROUBLE;
 	}
-	if (close_file("resize", path, &mf) < 0)
-		status = EXIT_TROUBLE;
-	if (status == EXIT_DONE && diag_close_stdout("resize") < 0)
-		status = EXIT_TROUBLE;
+	/* A signal held since the change ends the program only now. */
+	if (held)
+		signals_release(&saved);
 	return status;
 }

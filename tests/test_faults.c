@@ -450,34 +450,98 @@ struct small_fs {
 	int mounted;
 };
 
+/* Mount a 1 MiB tmpfs on a fresh directory NAME.  0 (fs->skip says why
+ * it could not, if it could not), or -1. */
+static int mount_tmpfs(struct small_fs *fs, const char *name)
+{
+	if (geteuid() != 0) {
+		fs->skip = "not root: cannot mount a small tmpfs";
+		return 0;
+	}
+	snprintf(fs->dir, sizeof(fs->dir), "%s", tmp_path(name));
+	if (mkdir(fs->dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (!shell_ok("mount -t tmpfs -o size=1m tmpfs '%s' 2>/dev/null",
+		      fs->dir)) {
+		fs->skip = "mount -t tmpfs failed (no CAP_SYS_ADMIN?)";
+		return 0;
+	}
+	fs->mounted = 1;
+	return 0;
+}
+
+static int fill_up(const char *dir);
+
 static int mount_small_fs(void **state)
 {
 	static struct small_fs fs;
-	char filler[600], buf[65536];
 	int fd;
 
 	memset(&fs, 0, sizeof(fs));
 	*state = &fs;
-	if (geteuid() != 0) {
-		fs.skip = "not root: cannot mount a small tmpfs";
-		return 0;
-	}
-	snprintf(fs.dir, sizeof(fs.dir), "%s", tmp_path("smallfs"));
-	if (mkdir(fs.dir, 0755) < 0 && errno != EEXIST)
+	if (mount_tmpfs(&fs, "smallfs") < 0)
 		return -1;
-	if (!shell_ok("mount -t tmpfs -o size=1m tmpfs '%s' 2>/dev/null",
-		      fs.dir)) {
-		fs.skip = "mount -t tmpfs failed (no CAP_SYS_ADMIN?)";
+	if (!fs.mounted)
 		return 0;
-	}
-	fs.mounted = 1;
 	snprintf(fs.sparse, sizeof(fs.sparse), "%s/sparse", fs.dir);
 	snprintf(fs.dump, sizeof(fs.dump), "%s", tmp_path("hole.dump"));
-	snprintf(filler, sizeof(filler), "%s/filler", fs.dir);
 	make_sparse_file(fs.sparse, 4 << 20);
 	/* A dump that writes 4 bytes at 2 MiB: in the hole. */
 	write_file(fs.dump, "00200000: 4142 4344  ABCD\n", 26);
 	/* Fill the filesystem to the last block. */
+	fd = fill_up(fs.dir);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Make an image of SIZE bytes with MKFS, the name of a mkfs program (its
+ * options are for 1 KiB blocks), and mount it on a fresh directory NAME.
+ * 0 (fs->skip says why it could not run, if it could not), or -1.
+ */
+static int mount_image(struct small_fs *fs, const char *mkfs,
+		       const char *name, off_t size)
+{
+	char image[600];
+
+	if (geteuid() != 0) {
+		fs->skip = "not root: cannot mount a filesystem image";
+		return 0;
+	}
+	if (!have_program(mkfs)) {
+		fs->skip = strcmp(mkfs, "mkfs.ext2") == 0 ?
+			   "mkfs.ext2 not found (e2fsprogs)" :
+			   "mkfs.ext4 not found (e2fsprogs)";
+		return 0;
+	}
+	snprintf(fs->dir, sizeof(fs->dir), "%s", tmp_path(name));
+	snprintf(image, sizeof(image), "%s.img", fs->dir);
+	if (mkdir(fs->dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	make_sparse_file(image, size);
+	if (!shell_ok("%s -q -F -m 0 -b 1024 '%s' >/dev/null 2>&1", mkfs,
+		      image)) {
+		fs->skip = "mkfs failed";
+		return 0;
+	}
+	if (!shell_ok("mount -o loop '%s' '%s' 2>/dev/null", image, fs->dir)) {
+		fs->skip = "mount -o loop failed (no loop devices?)";
+		return 0;
+	}
+	fs->mounted = 1;
+	return 0;
+}
+
+/* Create FILLER on a mounted filesystem and write until no block is
+ * left.  Returns its descriptor, open for writing, or -1. */
+static int fill_up(const char *dir)
+{
+	char filler[600], buf[65536];
+	int fd;
+
+	snprintf(filler, sizeof(filler), "%s/filler", dir);
 	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		return -1;
@@ -486,8 +550,7 @@ static int mount_small_fs(void **state)
 		;
 	while (write(fd, buf, 1) > 0)
 		;
-	close(fd);
-	return 0;
+	return fd;
 }
 
 /*
@@ -498,46 +561,21 @@ static int mount_small_fs(void **state)
 static int mount_small_ext4(void **state)
 {
 	static struct small_fs fs;
-	char image[600], filler[600], buf[65536];
 	struct stat st;
 	int fd;
 
 	memset(&fs, 0, sizeof(fs));
 	*state = &fs;
-	if (geteuid() != 0) {
-		fs.skip = "not root: cannot mount an ext4 image";
-		return 0;
-	}
-	if (!have_program("mkfs.ext4")) {
-		fs.skip = "mkfs.ext4 not found";
-		return 0;
-	}
-	snprintf(fs.dir, sizeof(fs.dir), "%s", tmp_path("ext4"));
-	snprintf(image, sizeof(image), "%s", tmp_path("ext4.img"));
-	if (mkdir(fs.dir, 0755) < 0 && errno != EEXIST)
+	if (mount_image(&fs, "mkfs.ext4", "ext4", 8 << 20) < 0)
 		return -1;
-	make_sparse_file(image, 8 << 20);
-	if (!shell_ok("mkfs.ext4 -q -F -b 1024 '%s' >/dev/null 2>&1", image)) {
-		fs.skip = "mkfs.ext4 failed";
+	if (!fs.mounted)
 		return 0;
-	}
-	if (!shell_ok("mount -o loop '%s' '%s' 2>/dev/null", image, fs.dir)) {
-		fs.skip = "mount -o loop failed (no loop devices?)";
-		return 0;
-	}
-	fs.mounted = 1;
 	snprintf(fs.sparse, sizeof(fs.sparse), "%s/sparse", fs.dir);
 	snprintf(fs.dump, sizeof(fs.dump), "%s", tmp_path("64k-input"));
-	snprintf(filler, sizeof(filler), "%s/filler", fs.dir);
 	make_sparse_file(fs.sparse, 64 << 20);
-	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = fill_up(fs.dir);
 	if (fd < 0)
 		return -1;
-	memset(buf, 0x5a, sizeof(buf));
-	while (write(fd, buf, sizeof(buf)) > 0)
-		;
-	while (write(fd, buf, 1) > 0)
-		;
 	/* Give back two or three blocks: room for the one block under the
 	 * bytes a poke writes, not for the whole page around them. */
 	if (fsync(fd) < 0 || fstat(fd, &st) < 0 ||
@@ -1797,6 +1835,199 @@ static void test_signal_held_while_storing(void **state)
 }
 
 
+/* ---- A full ext2 image: no fallocate at all (item 4) ------------------- */
+
+/*
+ * ext2 cannot reserve blocks (fallocate is EOPNOTSUPP; musl's
+ * posix_fallocate says so too, where glibc's writes a byte per block).  A
+ * full one, made from an image file, holds "sparse": 4 KiB of data, then
+ * a hole to 64 KiB.  A write that covers the data page and a hole page
+ * must fail with the data page as it was: once, the musl build stored the
+ * first page, then faulted on the second.
+ */
+static int mount_full_ext2(void **state)
+{
+	static struct small_fs fs;
+	unsigned char data[4096];
+	int fd;
+
+	memset(&fs, 0, sizeof(fs));
+	*state = &fs;
+	if (mount_image(&fs, "mkfs.ext2", "ext2", 4 << 20) < 0)
+		return -1;
+	if (!fs.mounted)
+		return 0;
+	snprintf(fs.sparse, sizeof(fs.sparse), "%s/sparse", fs.dir);
+	snprintf(fs.dump, sizeof(fs.dump), "%s", tmp_path("pay8k"));
+	fill_random(data, sizeof(data), 91);
+	write_file(fs.sparse, data, sizeof(data));
+	if (truncate(fs.sparse, 64 << 10) < 0)
+		return -1;
+	fd = fill_up(fs.dir);
+	if (fd < 0 || fsync(fd) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static void test_full_ext2_all_or_nothing(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	char dump[600], out[600];
+	const char *poke[] = { "mmtool", "poke", "-i", fs->dump, fs->sparse,
+			       "0", NULL };
+	const char *patch[] = { "mmtool", "patch", fs->sparse, dump, NULL };
+	const char *grow[] = { "mmtool", "poke", "--grow", fs->sparse, "1M",
+			       "aabb", NULL };
+	const char *verbose[] = { "mmtool", "poke", "-v", "-i", fs->dump,
+				  fs->sparse, "0", NULL };
+	const char *inside[] = { "mmtool", "poke", fs->sparse, "100", "aabb",
+				 NULL };
+	unsigned char want[4096];
+	struct outcome o;
+	struct stat st;
+	size_t len;
+	unsigned char *got;
+	int fd;
+
+	snprintf(dump, sizeof(dump), "%s", tmp_path("ext2.dump"));
+	snprintf(out, sizeof(out), "%s", tmp_path("ext2.out"));
+	make_random_file(fs->dump, 8192, 92);
+	/* One run in the data page, one in the hole after it. */
+	write_file(dump, "00000010: 4142\n00001010: 4344\n", 30);
+	refused_on_ext4(fs, poke);
+	refused_on_ext4(fs, patch);
+	refused_on_ext4(fs, grow);
+	/* -v prints nothing when the write cannot be done. */
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	set_cloexec(fd);
+	run_to(&o, fd, 0, verbose);
+	close(fd);
+	assert_failed(&o, 2, "No space left on device");
+	assert_int_equal(stat(out, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	/* Inside the data page there is nothing to allocate: it works. */
+	got = read_file(fs->sparse, &len);
+	memcpy(want, got, sizeof(want));
+	free(got);
+	want[100] = 0xaa;
+	want[101] = 0xbb;
+	run_to(&o, -1, 0, inside);
+	if (o.status != 0)
+		fail_msg("poke inside the data: status %d, stderr [%s]",
+			 o.status, o.err);
+	got = read_file(fs->sparse, &len);
+	assert_int_equal(len, 64 << 10);
+	assert_memory_equal(got, want, sizeof(want));
+	free(got);
+}
+
+/* ---- The last page below 2^63 (item 7) --------------------------------- */
+
+/*
+ * On tmpfs a file can be 2^63-1 bytes (truncate -s 9223372036854775807).
+ * Its last page does not map (EOVERFLOW) and lseek(SEEK_DATA) never finds
+ * data in it: every command reads and writes it with pread and pwrite.
+ */
+static int mount_huge_tmpfs(void **state)
+{
+	static struct small_fs fs;
+
+	memset(&fs, 0, sizeof(fs));
+	*state = &fs;
+	if (mount_tmpfs(&fs, "hugefs") < 0)
+		return -1;
+	if (!fs.mounted)
+		return 0;
+	snprintf(fs.sparse, sizeof(fs.sparse), "%s/huge", fs.dir);
+	snprintf(fs.dump, sizeof(fs.dump), "%s/grown", fs.dir);
+	make_sparse_file(fs.sparse, INT64_MAX);
+	make_sparse_file(fs.dump, 0);
+	return 0;
+}
+
+/* Run mmtool ARGV: exit 0, nothing on stderr, stdout exactly WANT. */
+static void prints(const char *const *argv, const char *want)
+{
+	struct run r;
+
+	run_mmtool(&r, NULL, 0, argv + 1);
+	assert_output(&r, want);
+	run_free(&r);
+}
+
+/* Run mmtool ARGV: refused with STATUS, and PATH's mtime unchanged. */
+static void refused_keeping_mtime(const char *path, const char *const *argv,
+				  int status)
+{
+	struct stat before, after;
+	struct outcome o;
+
+	assert_int_equal(stat(path, &before), 0);
+	run_to(&o, -1, 0, argv);
+	assert_failed(&o, status, NULL);
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+	assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+	assert_int_equal(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+}
+
+static void test_last_page_below_2_63(void **state)
+{
+	struct small_fs *fs = small_fs(state);
+	const char *huge = fs->sparse, *grown = fs->dump;
+	char dump[600], finds[100 * 21 + 1];
+	const char *peek[] = { "mmtool", "peek", huge, "-1", NULL };
+	const char *peek2[] = { "mmtool", "peek", huge, "-2", "2", NULL };
+	const char *hexdump[] = { "mmtool", "hexdump", "-s", "-32", huge,
+				  NULL };
+	const char *find[] = { "mmtool", "find", "-o", "-100", huge, "00",
+			       NULL };
+	const char *find_aa[] = { "mmtool", "find", "-o", "-100", huge, "aa",
+				  NULL };
+	const char *poke[] = { "mmtool", "poke", huge, "-1", "aa", NULL };
+	const char *past[] = { "mmtool", "poke", huge, "-1", "aabb", NULL };
+	const char *past_grow[] = { "mmtool", "poke", "--grow", huge, "-1",
+				    "aabb", NULL };
+	const char *expect[] = { "mmtool", "poke", "--expect", "01", huge,
+				 "-1", "bb", NULL };
+	const char *patch[] = { "mmtool", "patch", "--grow", grown, dump,
+				NULL };
+	const char *peek_grown[] = { "mmtool", "peek", grown,
+				     "0x7fffffffffffff00", "4", NULL };
+	size_t n = 0;
+	struct outcome o;
+	struct stat st;
+
+	snprintf(dump, sizeof(dump), "%s", tmp_path("top.dump"));
+	write_file(dump, "7fffffffffffff00: 4142 4344  ABCD\n", 34);
+	prints(peek, "00\n");
+	prints(hexdump, "7fffffffffffffdf  00 00 00 00 00 00 00 00  "
+		"00 00 00 00 00 00 00 00  |................|\n*\n"
+		"7fffffffffffffff\n");
+	for (uint64_t off = INT64_MAX - 100; off < INT64_MAX; off++)
+		n += (size_t)snprintf(finds + n, sizeof(finds) - n, "%llu\n",
+				      (unsigned long long)off);
+	prints(find, finds);
+	run_to(&o, -1, 0, poke);
+	if (o.status != 0)
+		fail_msg("poke -1: status %d, stderr [%s]", o.status, o.err);
+	prints(peek2, "00aa\n");
+	prints(find_aa, "9223372036854775806\n");
+	/* Refused writes leave the mtime alone. */
+	refused_keeping_mtime(huge, past, 2);
+	refused_keeping_mtime(huge, past_grow, 2);
+	refused_keeping_mtime(huge, expect, 1);
+	run_to(&o, -1, 0, patch);
+	if (o.status != 0)
+		fail_msg("patch --grow: status %d, stderr [%s]", o.status,
+			 o.err);
+	assert_int_equal(stat(grown, &st), 0);
+	assert_int_equal(st.st_size, INT64_MAX - 0xff + 4);
+	prints(peek_grown, "41424344\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1839,6 +2070,12 @@ int main(void)
 		cmocka_unit_test(test_two_resizers),
 		cmocka_unit_test(test_race_mmtool_resize_loop),
 		cmocka_unit_test(test_race_raw_truncate_loop),
+		cmocka_unit_test_setup_teardown(test_full_ext2_all_or_nothing,
+						mount_full_ext2,
+						unmount_small_fs),
+		cmocka_unit_test_setup_teardown(test_last_page_below_2_63,
+						mount_huge_tmpfs,
+						unmount_small_fs),
 		cmocka_unit_test(test_create_races_another_creator),
 		cmocka_unit_test(test_lock_held_when_dump_is_file),
 		cmocka_unit_test(test_truncated_while_reserving),
