@@ -1359,6 +1359,7 @@ static void need_strace(void)
 {
 	const char *why = strace_missing();
 
+	SKIP_IF_EMULATED("strace would trace the emulator");
 	if (why != NULL) {
 		print_message("skipped: %s\n", why);
 		skip();
