@@ -2,8 +2,9 @@
 # Offsets past 4 GiB, checked byte for byte: sh tests/portability.sh MMTOOL
 #
 # Meant for the 32-bit build (make check-m32, CI), where every offset must
-# still be 64-bit: in a 6 GiB sparse file, poke, peek, hexdump and find at
-# 5 GiB, across the 4 GiB boundary, and from the end (-1G is 5 GiB).  The
+# still be 64-bit: in a 6 GiB sparse file, poke, peek, hexdump, find, diff
+# and patch (guarded dumps) at 5 GiB, across the 4 GiB boundary, and from
+# the end (-1G is 5 GiB).  The
 # expected text was made by the reference tools (hexdump -C, xxd) on the
 # same bytes.  Needs a file system with sparse files (6 GiB take no blocks).
 # Exit 0 if every check passed, 1 otherwise.
@@ -123,6 +124,26 @@ check "resize refuses to shrink" 2 "" resize "$f" 6G
 check "resize -v %4K" 0 "$f: 6442450945 -> 6442455040" resize -v "$f" %4K
 check "resize --shrink back" 0 "" resize --shrink "$f" 6G
 check "the size is back" 0 "$f: 6442450944 -> 6442450944" resize -v "$f" 6G
+
+# diff and patch past 4 GiB: a copy with one byte changed at 5 GiB and a
+# byte more at the end; the guarded dump applied to another copy, and -R.
+g=$dir/sparse2
+h=$dir/sparse3
+cp --sparse=always "$f" "$g" && cp --sparse=always "$f" "$h" || exit 2
+"$mm" poke "$g" $((G5 + 1)) 77 && "$mm" poke --grow "$g" 6G 0a || exit 2
+"$mm" diff -s 5G -n 32 "$f" "$g" > "$dir/d5" 2>&1
+check "diff -s 5G -n 32" 1 "--- $f
++++ $g
+@@ -0x140000000 +0x140000000 @@
+-140000000  00 11 22 33 44 55 66 77  88 99 aa bb cc dd ee ff  |..\"3DUfw........|
++140000000  00 77 22 33 44 55 66 77  88 99 aa bb cc dd ee ff  |.w\"3DUfw........|" \
+	diff -s 5G -n 32 "$f" "$g"
+"$mm" diff -s 5G "$f" "$g" > "$dir/d6"
+check "patch --grow from the diff" 0 "" patch --grow "$h" "$dir/d6"
+check "now the same" 0 "" diff -s 5G "$h" "$g"
+check "patch -R --shrink" 0 "" patch -R --shrink "$h" "$dir/d6"
+check "the same as before" 0 "" diff -s 5G "$h" "$f"
+rm -f "$g" "$h"
 
 echo "portability: $((checks - failed)) of $checks checks passed"
 [ "$failed" -eq 0 ]
