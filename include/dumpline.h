@@ -43,6 +43,13 @@
  * and refused as such: taken for a final offset line it would write
  * nothing and look like success.
  *
+ * Dumps made with xxd's -e, -b, -d (hexdump's the same) are read with
+ * dumpline_parse_as and the flags below.  They are xxd layout only (and
+ * '*' for -a): -b groups of binary digits, eight a byte; -e each group's
+ * bytes last first, a partial group right-aligned in its room; -d decimal
+ * offsets.  Without the flags, a line that can only be one of the first
+ * two, by its ASCII column, is refused with a hint to use the option.
+ *
  * The parser is pure: no allocation, no I/O, no global state; any byte
  * string is safe input (it is a fuzzing target).
  */
@@ -97,6 +104,35 @@ struct dumpline {
  */
 int dumpline_parse(const char *line, size_t n, unsigned char *out,
 		   struct dumpline *dl, const char **why);
+
+/* The xxd options a dump was made with. */
+#define DUMPLINE_LITTLE_ENDIAN 1u	/* -e */
+#define DUMPLINE_BITS 2u		/* -b */
+#define DUMPLINE_DECIMAL 4u		/* -d */
+
+/*
+ * As dumpline_parse, for a dump made with FLAGS (0: as dumpline_parse).
+ * LITTLE_ENDIAN and BITS exclude each other (BITS is then ignored).
+ */
+int dumpline_parse_as(const char *line, size_t n, unsigned flags,
+		      unsigned char *out, struct dumpline *dl,
+		      const char **why);
+
+/*
+ * A line of a plain dump (xxd -p; hexdump -r -f plain): hex digits, any
+ * case, with blanks, tabs and a CR anywhere ignored; digits pair across
+ * blanks and lines, as xxd -r -p pairs them, so *HALF carries a digit
+ * waiting for its pair from line to line (-1: none; start with -1).
+ * OUT must have room for N / 2 + 1 bytes.
+ * Success: 0, *len bytes at OUT, *half updated.  A digit left in *half
+ * when the dump ends is half a byte (the caller says so).
+ * Failure: -1 with errno EINVAL, *column the 1-based column of the first
+ * byte that is neither a digit nor a blank, and *why (if WHY is not
+ * NULL) a phrase.
+ */
+int dumpline_parse_hex(const char *line, size_t n, int *half,
+		       unsigned char *out, size_t *len, size_t *column,
+		       const char **why);
 
 /*
  * The order of a dump's lines.  Every reader of dumps (patch, hexdump -r)

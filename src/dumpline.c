@@ -60,46 +60,135 @@ static void decode_pairs(const unsigned char *s, size_t k, unsigned char *out)
 					 hex_value(s[i + 1]));
 }
 
+/* -b's digits: '0' and '1'. */
+static int bit_value(unsigned char c)
+{
+	return c == '0' || c == '1' ? c - '0' : -1;
+}
+
+#define digit_value(bits, c) ((bits) ? bit_value(c) : hex_value(c))
+
+/* Store the K digits at S (a multiple of 8) as K/8 bytes at OUT. */
+static void decode_bits(const unsigned char *s, size_t k, unsigned char *out)
+{
+	for (size_t i = 0; i < k; i += 8) {
+		unsigned v = 0;
+
+		for (size_t b = 0; b < 8; b++)
+			v = v << 1 | (unsigned)(s[i + b] - '0');
+		*out++ = (unsigned char)v;
+	}
+}
+
+/*
+ * xxd's default layout, 16 bytes in groups of 2, "hhhh hhhh ... hhhh  "
+ * from S[I], the first digit: decoded in straight-line code, with one
+ * test at the end.  1 and the bytes in OUT[0..16) when the line has that
+ * layout (then parse_xxd would read exactly that); 0 otherwise, OUT
+ * scribbled on.
+ */
+static int xxd_default_line(const unsigned char *s, size_t i, size_t n,
+			    unsigned char *out)
+{
+	const unsigned char *p = s + i;
+	int acc = 0, sep = 1;
+
+	if (n < i + 41)
+		return 0;
+	for (size_t j = 0; j < 8; j++, p += 5) {
+		int a = hex_value(p[0]), b = hex_value(p[1]);
+		int c = hex_value(p[2]), d = hex_value(p[3]);
+
+		acc |= a | b | c | d;
+		sep &= p[4] == ' ';
+		/* Unsigned: a bad digit is -1, shifted before the test. */
+		out[2 * j] = (unsigned char)((unsigned)a << 4 | (unsigned)b);
+		out[2 * j + 1] = (unsigned char)((unsigned)c << 4 |
+						 (unsigned)d);
+	}
+	return acc >= 0 && sep && s[i + 40] == ' ';
+}
+
 /*
  * The hex area of an xxd line, from S[I] (just after "OFFSET:").  Groups
  * are separated by exactly one blank; two blanks start the ASCII column,
  * which is never read, since it may hold anything, hex-looking text and
- * runs of blanks included.
+ * runs of blanks included.  BITS: xxd -b's groups of binary digits, eight
+ * a byte.  *END is where the hex area ends.
  */
-static int parse_xxd(const unsigned char *s, size_t i, size_t n,
-		     unsigned char *out, struct dumpline *dl,
+static int parse_xxd(const unsigned char *s, size_t i, size_t n, int bits,
+		     unsigned char *out, struct dumpline *dl, size_t *end,
 		     const char **why)
 {
+	const char *bad = bits ? "invalid binary digit" : "invalid hex digit";
 	size_t len = 0;
 
 	if (i < n && s[i] == ' ')
 		i++;
+	if (!bits && xxd_default_line(s, i, n, out)) {
+		*end = i + 39;
+		dl->len = 16;
+		return 0;
+	}
 	for (;;) {
-		size_t g = i;
+		size_t g = i, j;
 
-		while (i < n && hex_value(s[i]) >= 0)
-			i++;
-		if (i == g) {
-			/* Only the first group can be missing: later ones
-			 * are entered only on a hex digit. */
-			if (i == n || s[i] == ' ' || is_trailing(s[i]))
-				return fail(dl, i, "no hex bytes after the "
-					    "offset", why);
-			return fail(dl, i, "invalid hex digit", why);
+		if (bits) {
+			while (i < n && bit_value(s[i]) >= 0)
+				i++;
+			j = i;
+		} else {
+			/* Decoded as they are read, four digits a step: the
+			 * parser reads every character of big dumps. */
+			while (i + 4 <= n) {
+				int a = hex_value(s[i]), b = hex_value(s[i + 1]);
+				int c = hex_value(s[i + 2]), d = hex_value(s[i + 3]);
+
+				if ((a | b | c | d) < 0)
+					break;
+				out[len] = (unsigned char)(a << 4 | b);
+				out[len + 1] = (unsigned char)(c << 4 | d);
+				len += 2;
+				i += 4;
+			}
+			while (i + 2 <= n && hex_value(s[i]) >= 0 &&
+			       hex_value(s[i + 1]) >= 0) {
+				out[len++] = (unsigned char)(hex_value(s[i]) << 4
+							     | hex_value(s[i + 1]));
+				i += 2;
+			}
+			/* An odd digit left, then what ends the group. */
+			j = i < n && hex_value(s[i]) >= 0 ? i + 1 : i;
 		}
-		if (i < n && !is_trailing(s[i]))
-			return fail(dl, i, "invalid hex digit", why);
-		if ((i - g) % 2 != 0)
-			return fail(dl, i - 1, "half a byte (odd number of "
-				    "hex digits)", why);
-		decode_pairs(s + g, i - g, out + len);
-		len += (i - g) / 2;
+		if (j == g) {
+			/* Only the first group can be missing: later ones
+			 * are entered only on a digit. */
+			if (j == n || s[j] == ' ' || is_trailing(s[j]))
+				return fail(dl, j, bits ? "no binary digits "
+					    "after the offset" : "no hex bytes "
+					    "after the offset", why);
+			return fail(dl, j, bad, why);
+		}
+		if (j < n && !is_trailing(s[j]))
+			return fail(dl, j, bad, why);
+		if (bits && (i - g) % 8 != 0)
+			return fail(dl, i - 1, "part of a byte (binary digits "
+				    "not a multiple of 8)", why);
+		if (j != i)
+			return fail(dl, i, "half a byte (odd number of hex "
+				    "digits)", why);
+		if (bits) {
+			decode_bits(s + g, i - g, out + len);
+			len += (i - g) / 8;
+		}
+		*end = i;
 		if (i == n)
 			break;
 		/* One blank and a digit: the next group.  Anything else
 		 * ends the hex area: two blanks (the ASCII column) or the
 		 * blanks that trail the line. */
-		if (s[i] == ' ' && i + 1 < n && hex_value(s[i + 1]) >= 0) {
+		if (s[i] == ' ' && i + 1 < n &&
+		    digit_value(bits, s[i + 1]) >= 0) {
 			i++;
 			continue;
 		}
@@ -107,9 +196,121 @@ static int parse_xxd(const unsigned char *s, size_t i, size_t n,
 			break;
 		if (rest_is_blank(s, i, n))
 			break;
-		return fail(dl, s[i] == ' ' ? i + 1 : i, "invalid hex digit",
-			    why);
+		return fail(dl, s[i] == ' ' ? i + 1 : i, bad, why);
 	}
+	dl->len = len;
+	return 0;
+}
+
+/* What the ASCII column of xxd shows for byte B. */
+static unsigned char shown(unsigned char b)
+{
+	return b >= 0x20 && b < 0x7f ? b : '.';
+}
+
+/*
+ * 1 if the 8 characters at A are what the ASCII column shows for the 8
+ * bytes at B: the arithmetic of dumpfmt's put_ascii8, per byte (no carry
+ * crosses one), so a line is compared in two steps, not sixteen.
+ */
+static int shown8_equal(const unsigned char *a, const unsigned char *b)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t v, w, low7, ok, mask;
+
+	memcpy(&v, b, 8);
+	memcpy(&w, a, 8);
+	low7 = v & 0x7f * ones;
+	ok = (low7 + 0x60 * ones) & ~(low7 + ones) & ~v & 0x80 * ones;
+	mask = (ok >> 7) * 0xff;
+	v = (v & mask) | ('.' * ones & ~mask);
+	return v == w;
+}
+
+/* 1 if S[I..N) is (the start of) an ASCII column showing the K bytes at
+ * OUT, as xxd prints it. */
+static int ascii_from(const unsigned char *s, size_t i, size_t n,
+		      const unsigned char *out, size_t k)
+{
+	size_t j;
+
+	if (n - i > k)
+		return 0;
+	for (j = 0; i + j < n; j++)
+		if (s[i + j] != shown(out[j]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The hex area of an xxd -e line, from S[I] (just after "OFFSET:"), N
+ * being the line's length without its trailing blanks.  Groups sit in
+ * slots of W digits (W set by the first group, which ends a slot) one
+ * blank apart, each group's bytes last first; a partial group is
+ * right-aligned in its slot and ends the hex area (xxd -e's last line, or
+ * a line whose columns are not a multiple of the group).  Where a partial
+ * group could also be the start of the ASCII column (a blank, then hex
+ * letters, reaching a slot's end), the room left decides: the ASCII
+ * column holds a character for every byte of the line, and after a whole
+ * line's groups less than that is left, unless trailing blanks were
+ * stripped; then the text from right after the groups so far is the
+ * ASCII column if it shows those bytes.  A group that ends the line (its
+ * ASCII column all blanks, stripped) is a group.
+ */
+static int parse_xxd_le(const unsigned char *s, size_t i, size_t n,
+			unsigned char *out, struct dumpline *dl,
+			const char **why)
+{
+	size_t h = i + 1, w = 0, len = 0, t, e = h, j;
+
+	if (i >= n || s[i] != ' ')
+		return fail(dl, i, "expected a blank after ':'", why);
+	for (j = 0;; j++) {
+		size_t slot = h + (w + 1) * j, m, q;
+
+		for (t = e; t < n && s[t] == ' '; t++)
+			;
+		if (t == n)
+			break;
+		for (e = t; e < n && hex_value(s[e]) >= 0; e++)
+			;
+		if (j == 0) {
+			if (e == t)
+				return fail(dl, t, is_trailing(s[t]) ? "no hex "
+					    "bytes after the offset" : "invalid "
+					    "hex digit", why);
+			if (e < n && !is_trailing(s[e]))
+				return fail(dl, e, "invalid hex digit", why);
+			if ((e - t) % 2 != 0)
+				return fail(dl, e - 1, "half a byte (odd "
+					    "number of hex digits)", why);
+			w = e - h;
+			if (w % 2 != 0)
+				return fail(dl, t, "a little-endian group that "
+					    "is not right-aligned in its slot",
+					    why);
+		} else {
+			size_t room = n - e;
+
+			/* Not a group in its slot: the ASCII column. */
+			if (e == t || e != slot + w || (e - t) % 2 != 0 ||
+			    (e < n && s[e] != ' ' && s[e] != '	'))
+				break;
+			if (t > slot && e < n && (e + 1 >= n ||
+			    s[e + 1] != ' ' || (room + w < len + 2 &&
+			    ascii_from(s, slot + 1, n, out, len))))
+				break;
+		}
+		/* The group's bytes, last first on the screen. */
+		m = (e - t) / 2;
+		for (q = 0; q < m; q++)
+			decode_pairs(s + t + 2 * (m - 1 - q), 2, out + len + q);
+		len += m;
+		if (t > slot || e == n)
+			break;
+	}
+	if (len == 0)
+		return fail(dl, h, "no hex bytes after the offset", why);
 	dl->len = len;
 	return 0;
 }
@@ -223,11 +424,80 @@ static int parse_hunk(const unsigned char *s, size_t n, struct dumpline *dl,
 	return 0;
 }
 
-static int parse_plain(const unsigned char *s, size_t n, unsigned char *out,
-		       struct dumpline *dl, const char **why);
+static int parse_plain(const unsigned char *s, size_t n, unsigned flags,
+		       unsigned char *out, struct dumpline *dl,
+		       const char **why);
+
+/*
+ * A line just read as a plain xxd line (K bytes at OUT; the hex area from
+ * HEX to END, N the line's length without trailing blanks) that can only
+ * be another layout, by its ASCII column (two blanks after the hex area,
+ * then exactly a character for each byte):
+ *   -b   nothing but 0 and 1 in groups of 8k digits, and a column as long
+ *        as the bits make bytes, not as the hex digits do;
+ *   -e   a column that shows each group's bytes last first, and not in
+ *        the order the hex gives them.
+ * Returns the phrase of the refusal, or NULL.
+ */
+static const char *other_layout(const unsigned char *s, size_t hex,
+				size_t end, size_t n, const unsigned char *out,
+				size_t k)
+{
+	const unsigned char *ascii = s + end + 2;
+	size_t i, t, b;
+	int same = 1;
+
+	if (end + 2 >= n || s[end] != ' ' || s[end + 1] != ' ')
+		return NULL;
+	/* 2K hex digits, or 8 bits a byte for K / 4 bytes. */
+	if (k % 4 == 0 && n - end - 2 == k / 4) {
+		for (i = hex; i < end; i++)
+			if (s[i] != ' ' && s[i] != '0' && s[i] != '1')
+				return NULL;
+		/* Every group a multiple of 8 digits, as -b prints them. */
+		for (t = hex; t < end; t = i + 1) {
+			for (i = t; i < end && s[i] != ' '; i++)
+				;
+			if ((i - t) % 8 != 0)
+				return NULL;
+		}
+		return "this looks like an xxd -b dump (bits): use -b";
+	}
+	/* A column that starts with a blank may be a partial line's wider
+	 * gap, its own trailing blanks stripped: no evidence either way. */
+	if (n - end - 2 != k || ascii[0] == ' ')
+		return NULL;
+	for (i = 0; i + 8 <= k && same; i += 8)
+		same = shown8_equal(ascii + i, out + i);
+	for (; i < k && same; i++)
+		same = ascii[i] == shown(out[i]);
+	if (same)
+		return NULL;
+	/* The groups again, each compared last byte first. */
+	for (t = hex, b = 0; t < end; t = i + 1) {
+		size_t m, q;
+
+		for (i = t; i < end && s[i] != ' '; i++)
+			;
+		m = (i - t) / 2;
+		for (q = 0; q < m; q++)
+			if (ascii[b + q] != shown(out[b + m - 1 - q]))
+				return NULL;
+		b += m;
+	}
+	return "this looks like an xxd -e dump (little-endian groups): "
+	       "use -e";
+}
 
 int dumpline_parse(const char *line, size_t n, unsigned char *out,
 		   struct dumpline *dl, const char **why)
+{
+	return dumpline_parse_as(line, n, 0, out, dl, why);
+}
+
+int dumpline_parse_as(const char *line, size_t n, unsigned flags,
+		      unsigned char *out, struct dumpline *dl,
+		      const char **why)
 {
 	const unsigned char *s = (const unsigned char *)line;
 	enum dumpline_side side = DUMPLINE_PLAIN;
@@ -252,8 +522,8 @@ int dumpline_parse(const char *line, size_t n, unsigned char *out,
 			side = DUMPLINE_CONTEXT;
 	}
 	if (side == DUMPLINE_PLAIN)
-		return parse_plain(s, n, out, dl, why);
-	rc = parse_plain(s + 1, n - 1, out, dl, why);
+		return parse_plain(s, n, flags, out, dl, why);
+	rc = parse_plain(s + 1, n - 1, flags, out, dl, why);
 	if (rc < 0) {
 		dl->column++;
 		return -1;
@@ -265,11 +535,13 @@ int dumpline_parse(const char *line, size_t n, unsigned char *out,
 }
 
 /* A line of a plain dump (or a guarded one's, past its prefix). */
-static int parse_plain(const unsigned char *s, size_t n, unsigned char *out,
-		       struct dumpline *dl, const char **why)
+static int parse_plain(const unsigned char *s, size_t n, unsigned flags,
+		       unsigned char *out, struct dumpline *dl,
+		       const char **why)
 {
-	uint64_t off = 0;
-	size_t i = 0;
+	int decimal = (flags & DUMPLINE_DECIMAL) != 0;
+	uint64_t off = 0, base = decimal ? 10 : 16;
+	size_t i = 0, end = 0, n_eff = n;
 	int d, rc;
 
 	if (rest_is_blank(s, 0, n)) {
@@ -287,15 +559,42 @@ static int parse_plain(const unsigned char *s, size_t n, unsigned char *out,
 	if (hex_value(s[0]) < 0)
 		return fail(dl, 0, "not a dump line (no hexadecimal offset)",
 			    why);
-	if (is_bare_hex(s, n))
+	if (!decimal && n > 8 && s[8] == ':') {
+		/* xxd's offset, eight digits: straight-line code. */
+		int acc = 0;
+
+		for (; i < 8; i++) {
+			d = hex_value(s[i]);
+			acc |= d;
+			off = off << 4 | ((unsigned)d & 15u);
+		}
+		if (acc < 0) {
+			off = 0;
+			i = 0;
+		}
+	} else if (is_bare_hex(s, n)) {
 		return fail(dl, 0, "bare hex digits with no offset, as peek "
 			    "and xxd -p print them: not a dump line", why);
+	}
 	for (; i < n && (d = hex_value(s[i])) >= 0; i++) {
-		if (off > (DUMPLINE_LIMIT - (uint64_t)d) / 16)
+		if (decimal && d > 9)
+			return fail(dl, i, "invalid decimal digit in the offset "
+				    "(-d)", why);
+		/* 15 digits cannot pass 2^63-1; then constant divisors. */
+		if (i >= 15 && (decimal ? off > (DUMPLINE_LIMIT - (uint64_t)d)
+						/ 10
+			    : off > (DUMPLINE_LIMIT - (uint64_t)d) / 16))
 			return fail(dl, i, "offset larger than 2^63-1", why);
-		off = off * 16 + (uint64_t)d;
+		off = off * base + (uint64_t)d;
 	}
 	dl->offset = off;
+	while (n_eff > i && is_trailing(s[n_eff - 1]))
+		n_eff--;
+	/* -e, -b, -d: lines of xxd's layout, and '*' (xxd -a), only. */
+	if (flags != 0 && (i == n_eff || s[i] != ':'))
+		return fail(dl, i, "expected ':' after the offset (a dump "
+			    "made with xxd's -e, -b or -d is in xxd's layout)",
+			    why);
 	if (rest_is_blank(s, i, n)) {
 		dl->kind = DUMPLINE_END;
 		dl->layout = DUMPLINE_CANONICAL;
@@ -303,7 +602,18 @@ static int parse_plain(const unsigned char *s, size_t n, unsigned char *out,
 	}
 	if (s[i] == ':') {
 		dl->layout = DUMPLINE_XXD;
-		rc = parse_xxd(s, i + 1, n, out, dl, why);
+		if (flags & DUMPLINE_LITTLE_ENDIAN)
+			rc = parse_xxd_le(s, i + 1, n_eff, out, dl, why);
+		else
+			rc = parse_xxd(s, i + 1, n, flags & DUMPLINE_BITS,
+				       out, dl, &end, why);
+		if (rc == 0 && flags == 0) {
+			const char *other = other_layout(s, i + 2, end, n_eff,
+							 out, dl->len);
+
+			if (other != NULL)
+				return fail(dl, i + 2, other, why);
+		}
 	} else if (s[i] == ' ' && i + 1 < n && s[i + 1] == ' ') {
 		dl->layout = DUMPLINE_CANONICAL;
 		rc = parse_canonical(s, i + 2, n, out, dl, why);
@@ -318,6 +628,42 @@ static int parse_plain(const unsigned char *s, size_t n, unsigned char *out,
 	if (dl->len > DUMPLINE_LIMIT - off)
 		return fail(dl, 0, "bytes pass offset 2^63-1", why);
 	dl->kind = DUMPLINE_DATA;
+	return 0;
+}
+
+int dumpline_parse_hex(const char *line, size_t n, int *half,
+		       unsigned char *out, size_t *len, size_t *column,
+		       const char **why)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	int h = *half;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		int d = hex_value(s[i]);
+
+		if (d < 0) {
+			if (is_trailing(s[i]))
+				continue;
+			*column = i + 1;
+			if (why != NULL)
+				*why = s[i] == 'x' || s[i] == 'X' ? "'x' in a "
+				       "plain dump (hex digits and blanks "
+				       "only, no 0x)" : "not a hex digit (a "
+				       "plain dump holds hex digits and blanks "
+				       "only)";
+			errno = EINVAL;
+			return -1;
+		}
+		if (h < 0) {
+			h = d;
+		} else {
+			out[k++] = (unsigned char)(h << 4 | d);
+			h = -1;
+		}
+	}
+	*half = h;
+	*len = k;
 	return 0;
 }
 

@@ -17,6 +17,8 @@
 #include "cmdutil.h"
 #include "diag.h"
 #include "dumpfmt.h"
+#include "dumpline.h"
+#include "hexrev.h"
 #include "mapfile.h"
 #include "mmtool.h"
 #include "opttab.h"
@@ -60,6 +62,10 @@ static const struct opt hexdump_opts[] = {
 	  "the variable name of -f c, as xxd -n", NULL, 0 },
 	{ 'C', "capitalize", OPT_NOARG, NULL,
 	  "uppercase variable names of -f c, as xxd -C", NULL, 0 },
+	{ 'r', "reverse", OPT_NOARG, NULL,
+	  "read a dump (plain: hex digits; xxd or canonical:\n"
+	  "lines with offsets) and write its bytes, as\n"
+	  "xxd -r -p and xxd -r (with -f, -e, -b, -d only)", NULL, 0 },
 	{ 'v', "no-squeeze", OPT_NOARG, NULL,
 	  "print repeated lines (canonical)", NULL, 0 },
 	{ OPT_COLOR, "color", OPT_OPTARG, "WHEN",
@@ -74,8 +80,10 @@ const struct cmdopts hexdump_options = {
 	"usage: mmtool hexdump [-f FMT] [-s OFFSET] [-n LENGTH] [-c COLS] "
 	"[-g BYTES] [-u] [-e | -b] [-d] [-o OFF] [-a] [--name NAME] [-C] "
 	"[-v] [--color=WHEN] [FILE | -]\n"
+	"       mmtool hexdump -r [-f FMT] [-e | -b] [-d] [DUMP | -]\n"
 	"\n"
-	"Dump FILE, or standard input if FILE is - or absent.\n"
+	"Dump FILE, or standard input if FILE is - or absent; with -r, turn a\n"
+	"dump back into its bytes on standard output.\n"
 	"\n",
 	hexdump_opts, NULL
 };
@@ -87,6 +95,8 @@ struct hexdump_args {
 	enum dump_color color;
 	int no_squeeze;
 	int upper, little_endian, bits, decimal, autoskip, capitalize;
+	int reverse;		/* -r */
+	int color_given;	/* --color, which -r does not take */
 	const char *path;	/* NULL: standard input */
 };
 
@@ -130,8 +140,10 @@ static int parse_args(int argc, char **argv, struct hexdump_args *a)
 		case 'a': a->autoskip = 1; break;
 		case OPT_NAME: a->name = op.arg; break;
 		case 'C': a->capitalize = 1; break;
+		case 'r': a->reverse = 1; break;
 		case 'v': a->no_squeeze = 1; break;
 		case OPT_COLOR:
+			a->color_given = 1;
 			if (parse_color(op.arg, &a->color) < 0)
 				return -1;
 			break;
@@ -265,6 +277,52 @@ static int dump_chunk(void *ctx, const unsigned char *p, size_t n,
 	return dumper_feed(&hd->dump, p, n) < 0 ? 1 : 0;
 }
 
+/*
+ * -r: only -f (plain, or lines with offsets: xxd or canonical, the
+ * default), and -e, -b, -d for the layout the dump was made in.
+ */
+static int reverse(const struct hexdump_args *a)
+{
+	const struct {
+		int given;
+		const char *name;
+	} other[] = {
+		{ a->skip != NULL, "-s" }, { a->length != NULL, "-n" },
+		{ a->cols != NULL, "-c" }, { a->group != NULL, "-g" },
+		{ a->upper, "-u" }, { a->display != NULL, "-o" },
+		{ a->autoskip, "-a" }, { a->name != NULL, "--name" },
+		{ a->capitalize, "-C" }, { a->no_squeeze, "-v" },
+		{ a->color_given, "--color" },
+	};
+	struct reverse_opts o;
+	enum dump_format f = DUMP_CANONICAL;
+	size_t i;
+
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (other[i].given)
+			return usage_error("hexdump", "%s does not apply to -r",
+					   other[i].name);
+	if (a->format != NULL && dump_parse_format(a->format, &f) < 0)
+		return usage_error("hexdump", "unknown format '%s' (canonical, "
+				   "xxd, plain, c)", a->format);
+	if (f == DUMP_C)
+		return usage_error("hexdump", "-r reads -f plain, xxd or "
+				   "canonical dumps, not C source");
+	if (a->little_endian && a->bits)
+		return usage_error("hexdump", "-e and -b exclude each other");
+	if (f == DUMP_PLAIN && (a->little_endian || a->bits || a->decimal))
+		return usage_error("hexdump", "%s does not apply to -f plain",
+				   a->little_endian ? "-e" : a->bits ? "-b"
+				   : "-d");
+	memset(&o, 0, sizeof(o));
+	o.path = a->path;
+	o.plain = f == DUMP_PLAIN;
+	o.flags = (a->little_endian ? DUMPLINE_LITTLE_ENDIAN : 0) |
+		  (a->bits ? DUMPLINE_BITS : 0) |
+		  (a->decimal ? DUMPLINE_DECIMAL : 0);
+	return hexdump_reverse(&o);
+}
+
 int cmd_hexdump(int argc, char **argv)
 {
 	struct hexdump_args a;
@@ -280,6 +338,8 @@ int cmd_hexdump(int argc, char **argv)
 		return opt_help(&hexdump_options);
 	if (rc < 0)
 		return EXIT_TROUBLE;
+	if (a.reverse)
+		return reverse(&a);
 	memset(&hd, 0, sizeof(hd));
 	hd.out.fd = -1;
 	name = a.path != NULL ? a.path : "standard input";

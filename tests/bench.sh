@@ -461,9 +461,46 @@ report_xxdopts() {
 	done
 }
 
+# bench_reverse: about 64 MiB of dump back to bytes, hexdump -r -f plain
+# against xxd -r -p (a dump of 32 MiB) and hexdump -r -f xxd against
+# xxd -r into a pipe (a dump of 16 MiB); the same bytes checked first.
+bench_reverse() {
+	[ "$mm_ok" = 1 ] && have xxd || return 0
+	dd if="$mid" of="$work/rev32" bs=1048576 count=32 2>/dev/null
+	dd if="$mid" of="$work/rev16" bs=1048576 count=16 2>/dev/null
+	xxd -p "$work/rev32" >"$work/rev.plain"
+	xxd "$work/rev16" >"$work/rev.xxd"
+	echo "== hexdump -r of $(($(wc -c <"$work/rev.plain") >> 20)) MiB (plain) and $(($(wc -c <"$work/rev.xxd") >> 20)) MiB (xxd) of dump, best of $RUNS"
+	for f in plain xxd; do
+		if [ $f = plain ]; then ref="xxd -r -p" src=$work/rev32
+		else ref="xxd -r" src=$work/rev16; fi
+		if "$MMTOOL" hexdump -r -f $f "$work/rev.$f" | cmp -s - "$src" &&
+		   $ref "$work/rev.$f" | cmp -s - "$src"; then
+			echo "same bytes as $ref: hexdump -r -f $f"
+		else
+			echo "DIFFERENT BYTES from $ref: hexdump -r -f $f"
+			mismatch=1
+		fi
+	done
+	timed mm.rplain "$MMTOOL hexdump -r -f plain $work/rev.plain | cat"
+	timed ref.rplain "xxd -r -p $work/rev.plain | cat"
+	timed mm.rxxd "$MMTOOL hexdump -r -f xxd $work/rev.xxd | cat"
+	timed ref.rxxd "xxd -r $work/rev.xxd | cat"
+	rm -f "$work/rev32" "$work/rev16" "$work/rev.plain" "$work/rev.xxd"
+}
+
+report_reverse() {
+	[ -n "$(result ref.rplain)" ] || return 0
+	echo
+	echo "mmtool hexdump -r, about 64 MiB of dump into a pipe, best of $RUNS"
+	printf '%-10s %9s   %-16s %10s %9s %9s\n' format mmtool reference "ref time" ratio target
+	row "-r plain" mm.rplain ref.rplain "xxd -r -p" ">=10x"
+	row "-r xxd" mm.rxxd ref.rxxd "xxd -r" ">=10x"
+}
+
 # ---- run and report -------------------------------------------------------
 
-for b in ${BENCH:-hexdump pipe find patch diff sparse xxdopts}; do
+for b in ${BENCH:-hexdump pipe find patch diff sparse xxdopts reverse}; do
 	"bench_$b"
 done
 rss_mid=$(peak_rss "$mid")
@@ -529,6 +566,7 @@ report_find_patch
 report_diff
 report_sparse
 report_xxdopts
+report_reverse
 [ "$mismatch" = 0 ] || echo "WARNING: mmtool's output differs from a reference (see above)"
 [ "$mm_ok" = 1 ] || { echo "mmtool hexdump did not run: only references timed"; exit 1; }
 exit 0

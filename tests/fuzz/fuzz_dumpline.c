@@ -16,6 +16,12 @@
  *    dumpseq_next (the order patch and hexdump -r check), but for the
  *    lone offset of a dump of no bytes, which dumpseq refuses on purpose.
  *    Each line with a guarded prefix must parse to the same bytes.
+ *    The xxd dumps may be made with -e, -b, -d or -a (header bits 6-7 and
+ *    2), and are then read back with the same flags.
+ * 3. Every flag set of dumpline_parse_as, and dumpline_parse_hex (what
+ *    hexdump -r -f plain reads), on the whole input as one line: results
+ *    consistent, OUT within its bounds, trailing blanks ignored; and a
+ *    plain dump (xxd -p layout) of the input reads back as the input.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -194,11 +200,13 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	int starred = 0, lines = 0;
 	struct dumpseq sq;
 	char msg[160];
+	unsigned flags;
 
 	if (size < 3)
 		return;
 	memset(&opts, 0, sizeof(opts));
 	opts.group = -1;
+	flags = 0;
 	switch (data[0] % 4) {
 	case 0: opts.format = DUMP_CANONICAL; opts.squeeze = 1; break;
 	case 1: opts.format = DUMP_CANONICAL; opts.squeeze = 0; break;
@@ -209,6 +217,13 @@ static void check_round_trip(const uint8_t *data, size_t size)
 			opts.cols = DUMP_XXD_COLS_MAX;
 		opts.group = data[0] % 4 == 2 ? -1 : data[2] % 64;
 		opts.squeeze = data[0] & 4 ? 1 : 0;
+		opts.autoskip = opts.squeeze;
+		switch (data[0] >> 6) {
+		case 1: opts.little_endian = 1; flags = DUMPLINE_LITTLE_ENDIAN;
+			break;
+		case 2: opts.bits = 1; flags = DUMPLINE_BITS; break;
+		case 3: opts.decimal = 1; flags = DUMPLINE_DECIMAL; break;
+		}
 		break;
 	}
 	start = starts[(data[0] >> 3) % (sizeof(starts) / sizeof(starts[0]))];
@@ -239,11 +254,12 @@ static void check_round_trip(const uint8_t *data, size_t size)
 			;
 		CHECK(end < dump_len, "dump does not end with a newline");
 		lines++;
-		CHECK(dumpline_parse((const char *)dump_text + pos, end - pos,
-				     line_bytes, &dl, &why) == 0,
+		CHECK(dumpline_parse_as((const char *)dump_text + pos,
+					end - pos, flags, line_bytes, &dl,
+					&why) == 0,
 		      "line %d of the dump does not parse: %s: '%.*s'", lines,
 		      why, (int)(end - pos), dump_text + pos);
-		if (size == 0)
+		if (size == 0 && opts.format == DUMP_CANONICAL)
 			CHECK(dl.kind == DUMPLINE_END && dumpseq_next(&sq, &dl,
 			      msg, sizeof(msg)) == -1, "a dump of no bytes");
 		else
@@ -257,7 +273,9 @@ static void check_round_trip(const uint8_t *data, size_t size)
 		}
 		CHECK(dl.kind == DUMPLINE_DATA || dl.kind == DUMPLINE_END,
 		      "line %d: kind %d", lines, dl.kind);
-		check_prefixed(dump_text + pos, end - pos, &dl, line_bytes);
+		if (flags == 0)
+			check_prefixed(dump_text + pos, end - pos, &dl,
+				       line_bytes);
 		if (starred) {
 			/* Replay the squeezed repeats of the line before. */
 			CHECK(dl.offset >= next && (dl.offset - next) %
@@ -292,9 +310,85 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	free(line_bytes);
 }
 
+/* Part 3: the flagged readers and the plain one. */
+static void check_other_readers(const uint8_t *data, size_t size)
+{
+	static const unsigned flagsets[] = {
+		DUMPLINE_LITTLE_ENDIAN, DUMPLINE_BITS, DUMPLINE_DECIMAL,
+		DUMPLINE_LITTLE_ENDIAN | DUMPLINE_DECIMAL,
+		DUMPLINE_BITS | DUMPLINE_DECIMAL
+	};
+	unsigned char *out = malloc(size / 2 + 1), *out2 = malloc(size / 2 + 3);
+	char *padded = malloc(size + 3);
+	struct dumpline dl, dl2;
+	const char *why = NULL;
+	size_t len = 0, len2 = 0, column = 0, i;
+	int half = -1, half2 = -1, rc, rc2;
+
+	if (out == NULL || out2 == NULL || padded == NULL)
+		abort();
+	memcpy(padded, data, size);
+	memcpy(padded + size, " \t\r", 3);
+	for (i = 0; i < sizeof(flagsets) / sizeof(flagsets[0]); i++) {
+		rc = dumpline_parse_as((const char *)data, size, flagsets[i],
+				       out, &dl, &why);
+		CHECK(rc == 0 || (rc == -1 && why != NULL &&
+				  dl.column >= 1 && dl.column <= size + 1),
+		      "flags %u: rc %d", flagsets[i], rc);
+		CHECK(rc != 0 || dl.kind != DUMPLINE_DATA ||
+		      (dl.len >= 1 && dl.len <= size / 2), "flags %u: len",
+		      flagsets[i]);
+		rc2 = dumpline_parse_as(padded, size + 3, flagsets[i], out2,
+					&dl2, NULL);
+		CHECK(rc2 == rc && (rc != 0 || (dl2.kind == dl.kind &&
+		      dl2.len == dl.len && dl2.offset == dl.offset &&
+		      (dl.kind != DUMPLINE_DATA ||
+		       memcmp(out, out2, dl.len) == 0))),
+		      "flags %u: trailing blanks change the line", flagsets[i]);
+	}
+	rc = dumpline_parse_hex((const char *)data, size, &half, out, &len,
+				&column, &why);
+	CHECK(rc == 0 || (rc == -1 && column >= 1 && column <= size),
+	      "plain: rc %d column %zu", rc, column);
+	CHECK(rc != 0 || len <= size / 2 + 1, "plain: %zu bytes", len);
+	rc2 = dumpline_parse_hex(padded, size + 3, &half2, out2, &len2,
+				 &column, NULL);
+	CHECK(rc2 == rc && (rc != 0 || (len2 == len && half2 == half &&
+	      memcmp(out, out2, len) == 0)), "plain: blanks change it");
+
+	/* xxd -p's layout of the input reads back as the input. */
+	if (size > 0) {
+		static const char digits[] = "0123456789abcdef";
+		char *text = malloc(2 * size + size / 7 + 2), *t = text;
+
+		if (text == NULL)
+			abort();
+		for (i = 0; i < size; i++) {
+			*t++ = digits[data[i] >> 4];
+			if (i % 7 == 3)
+				*t++ = ' ';	/* a blank inside a pair */
+			*t++ = digits[data[i] & 15];
+		}
+		half = -1;
+		free(out);
+		out = malloc(size + 1);
+		if (out == NULL)
+			abort();
+		CHECK(dumpline_parse_hex(text, (size_t)(t - text), &half, out,
+					 &len, &column, NULL) == 0 &&
+		      half == -1 && len == size &&
+		      memcmp(out, data, size) == 0, "plain round trip");
+		free(text);
+	}
+	free(out);
+	free(out2);
+	free(padded);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_line(data, size);
 	check_round_trip(data, size);
+	check_other_readers(data, size);
 	return 0;
 }
