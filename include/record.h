@@ -88,8 +88,10 @@ unsigned field_elem_size(const struct field *f);
  * or HEX field into BUF (RECORD_VALUE_MAX bytes), NUL-terminated.  Text:
  * as vtype_format, HEX fields as "0x" and 2*size lowercase digits.  JSON
  * (JSON non-zero): integers (HEX too) in decimal, exactly; finite floats
- * as vtype_format; infinities and NaN as the strings "inf", "-inf",
- * "nan", quotes included.  Returns the length.
+ * as vtype_format, with ".0" after a whole number ("-0.0", "100.0") so
+ * that a JSON reader keeps them floats (and the sign of -0); infinities
+ * and NaN as the strings "inf", "-inf", "nan", quotes included.  Returns
+ * the length.
  */
 size_t record_format_value(const struct field *f, const unsigned char *in,
 			   int json, char *buf);

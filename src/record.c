@@ -244,6 +244,12 @@ size_t record_format_value(const struct field *f, const unsigned char *in,
 				   buf[0] == '-' ? "-inf" : "inf";
 
 		n = (size_t)snprintf(buf, RECORD_VALUE_MAX, "\"%s\"", word);
+	} else if (json && f->type.kind == VT_FLOAT &&
+		   strpbrk(buf, ".e") == NULL) {
+		/* "-0" would read back as the integer 0, losing the sign,
+		 * and "100" as an integer: "-0.0", "100.0" stay floats. */
+		memcpy(buf + n, ".0", 3);
+		n += 2;
 	}
 	return n;
 }
