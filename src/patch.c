@@ -57,6 +57,12 @@ static const struct opt patch_opts[] = {
 	  "extend FILE if the dump passes its end", NULL, 0 },
 	{ OPT_SHRINK, "shrink", OPT_NOARG, NULL,
 	  "guarded dump: let its sizes shrink FILE", NULL, 0 },
+	{ 'e', NULL, OPT_NOARG, NULL,
+	  "the dump was made with xxd -e (little-endian groups)", NULL, 0 },
+	{ 'b', NULL, OPT_NOARG, NULL,
+	  "the dump was made with xxd -b (bits)", NULL, 0 },
+	{ 'd', NULL, OPT_NOARG, NULL,
+	  "the dump was made with xxd -d (decimal offsets)", NULL, 0 },
 	{ OPT_NO_SYNC, "no-sync", OPT_NOARG, NULL,
 	  "do not wait for the data to reach storage", NULL, 0 },
 	{ 'v', "verbose", OPT_NOARG, NULL,
@@ -66,14 +72,15 @@ static const struct opt patch_opts[] = {
 
 const struct cmdopts patch_options = {
 	"patch",
-	"usage: mmtool patch [--dry-run] [-R] [--grow] [--shrink] [--no-sync] "
-	"[-v] FILE [DUMP | -]\n"
+	"usage: mmtool patch [--dry-run] [-R] [--grow] [--shrink] [-e | -b] "
+	"[-d] [--no-sync] [-v] FILE [DUMP | -]\n"
 	"\n"
 	"Write the bytes of an edited hex dump (xxd or hexdump -C layout, any\n"
 	"xxd -c/-g) back into FILE at the offsets its lines carry.  DUMP is\n"
 	"read from standard input when it is - or missing.  The ASCII column,\n"
 	"'*' lines and the final offset line are ignored; only bytes that\n"
-	"differ are written.  A guarded dump (mmtool diff's) is applied only\n"
+	"differ are written.  -e, -b and -d read a dump made with those xxd\n"
+	"options.  A guarded dump (mmtool diff's) is applied only\n"
 	"where FILE holds its '-' side; hunks already applied are skipped, and\n"
 	"any other hunk is a conflict (exit 1, nothing written).\n"
 	"\n",
@@ -102,6 +109,7 @@ enum { MODE_NONE, MODE_PLAIN, MODE_GUARDED };
 
 struct patch_args {
 	int dry_run, grow, shrink, reverse, no_sync, verbose;
+	unsigned layout;	/* DUMPLINE_LITTLE_ENDIAN, _BITS, _DECIMAL */
 	const char *path;
 	const char *dump;	/* "-" for standard input */
 };
@@ -210,11 +218,19 @@ static int parse_args(int argc, char **argv, struct patch_args *a)
 		case OPT_GROW: a->grow = 1; break;
 		case OPT_SHRINK: a->shrink = 1; break;
 		case 'R': a->reverse = 1; break;
+		case 'e': a->layout |= DUMPLINE_LITTLE_ENDIAN; break;
+		case 'b': a->layout |= DUMPLINE_BITS; break;
+		case 'd': a->layout |= DUMPLINE_DECIMAL; break;
 		case OPT_NO_SYNC: a->no_sync = 1; break;
 		case 'v': a->verbose = 1; break;
 		case OPT_HELP: return -2;
 		default: return -1;
 		}
+	}
+	if ((a->layout & DUMPLINE_LITTLE_ENDIAN) &&
+	    (a->layout & DUMPLINE_BITS)) {
+		usage_error("patch", "-e and -b exclude each other");
+		return -1;
 	}
 	if (opt_operands(&op, 1, 2, "FILE [DUMP | -]") < 0)
 		return -1;
@@ -1141,7 +1157,8 @@ static int take_line(struct patch *pt, const char *s, size_t n)
 		return 1;
 	}
 	pt->pend = b;
-	if (dumpline_parse(s, n, pt->pend + pt->npend, &dl, &why) < 0) {
+	if (dumpline_parse_as(s, n, pt->a.layout, pt->pend + pt->npend, &dl,
+			      &why) < 0) {
 		diag("patch", "%s:%lu: %s (column %zu)", pt->dump_name,
 		     pt->line, why, dl.column);
 		return 1;

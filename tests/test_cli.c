@@ -159,8 +159,8 @@ static const char *const synopsis[] = {
 	"mmtool hexdump [-f FMT] [-s OFFSET] [-n LENGTH] [-c COLS] [-g BYTES] "
 	"[-u] [-e | -b] [-d] [-o OFF] [-a] [--name NAME] [-C] [-v] "
 	"[--color=WHEN] [FILE | -]",
-	"mmtool patch   [--dry-run] [-R] [--grow] [--shrink] [--no-sync] [-v] "
-	"FILE [DUMP | -]",
+	"mmtool patch   [--dry-run] [-R] [--grow] [--shrink] [-e | -b] [-d] "
+	"[--no-sync] [-v] FILE [DUMP | -]",
 	"mmtool find    [-s] [-x] [-m MAX] [-o OFFSET] [-n LENGTH] FILE PATTERN",
 	"mmtool diff    [-q] [-f FMT] [-c COLS] [-U LINES] [-s OFFSET] "
 	"[-n LENGTH] [--color=WHEN] FILE1 FILE2",

@@ -299,8 +299,8 @@ static void test_help(void **state)
 {
 	struct run r;
 	static const char first[] = "usage: mmtool patch [--dry-run] [-R] "
-				    "[--grow] [--shrink] [--no-sync] [-v] "
-				    "FILE [DUMP | -]\n";
+				    "[--grow] [--shrink] [-e | -b] [-d] "
+				    "[--no-sync] [-v] FILE [DUMP | -]\n";
 
 	(void)state;
 	run_args(&r, "patch", "--help", NULL);

@@ -11,6 +11,9 @@
  *   refusals     bad lines: status 2, DUMP:LINE:, nothing on standard
  *                output; -e/-b dumps read without the option; options -r
  *                does not take.
+ *   patch        -e, -b, -d: an edited dump of each layout changes
+ *                exactly the edited byte; without the option an -e or -b
+ *                dump is refused with the hint, FILE untouched.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -364,6 +367,126 @@ static void test_usage(void **state)
 	refused_args("hexdump -r --color=always", "--color does not apply");
 }
 
+/* Dump FILE with hexdump ARGS into DUMP, then replace the characters at
+ * column COL (0-based) of line LINE with REPL. */
+static void dump_and_edit(const char *args, const char *file,
+			  const char *dump, int line, size_t col,
+			  const char *repl)
+{
+	struct run r;
+	char *p;
+	int l;
+
+	run_words(&r, args, file, NULL, 0);
+	assert_int_equal(r.status, 0);
+	p = r.out;
+	for (l = 1; l < line; l++) {
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+	}
+	memcpy(p + col, repl, strlen(repl));
+	write_file(dump, r.out, r.out_len);
+	run_free(&r);
+}
+
+static void test_patch_layouts(void **state)
+{
+	static const struct {
+		const char *dump, *patch;
+		int line;
+		size_t col;
+		const char *repl;
+		size_t at;		/* the byte the edit changes */
+		unsigned char to;
+	} cases[] = {
+		/* -e: a group's first pair is its last byte. */
+		{ "hexdump -f xxd -e", "patch -e", 2, 10, "ee", 16 + 3, 0xee },
+		{ "hexdump -f xxd -e -g 8 -c 12", "patch -e", 1, 10, "ab",
+		  7, 0xab },
+		/* -b: the third byte of the second line is 2 * 9 digits in. */
+		{ "hexdump -f xxd -b", "patch -b", 2, 10 + 18, "11111111",
+		  6 + 2, 0xff },
+		/* -d: line 2 of -c 10 starts at decimal 10. */
+		{ "hexdump -f xxd -d -c 10", "patch -d", 2, 10, "99", 10,
+		  0x99 },
+		{ "hexdump -f xxd -d -e -c 8", "patch -d -e", 3, 10, "77",
+		  16 + 3, 0x77 },
+	};
+	const char *file = tmp_path("layout.bin");
+	const char *dump = tmp_path("layout.dump");
+	unsigned char in[64], want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(0x20 + i);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		char args[128];
+
+		write_file(file, in, sizeof(in));
+		dump_and_edit(cases[i].dump, file, dump, cases[i].line,
+			      cases[i].col, cases[i].repl);
+		snprintf(args, sizeof(args), "%s %s", cases[i].patch, file);
+		run_words(&r, args, dump, NULL, 0);
+		if (r.status != 0)
+			print_error("%s | %s: %s\n", cases[i].dump, args,
+				    r.err);
+		assert_int_equal(r.status, 0);
+		run_free(&r);
+		memcpy(want, in, sizeof(in));
+		want[cases[i].at] = cases[i].to;
+		assert_file(file, want, sizeof(want));
+	}
+}
+
+/* An xxd -b or -e dump given to patch without the option: refused with a
+ * hint at the first line that shows it, FILE untouched.  Before, an xxd -b
+ * dump was read as hex and refused at line 2 as "offset goes back". */
+static void test_patch_hints(void **state)
+{
+	static const struct {
+		const char *dump, *hint;
+	} cases[] = {
+		{ "hexdump -f xxd -b", "layout.dump:1: this looks like an xxd "
+		  "-b dump (bits): use -b" },
+		{ "hexdump -f xxd -e", "layout.dump:1: this looks like an xxd "
+		  "-e dump (little-endian groups): use -e" },
+		{ "hexdump -f xxd -e -g 8", "use -e" },
+	};
+	const char *file = tmp_path("layout.bin");
+	const char *dump = tmp_path("layout.dump");
+	unsigned char in[64];
+	struct snapshot snap;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)('a' + i % 26);
+	write_file(file, in, sizeof(in));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+
+		dump_and_edit(cases[i].dump, file, dump, 1, 0, "0");
+		snapshot_take(&snap, file);
+		run_args(&r, "patch", file, dump, NULL);
+		assert_refused(&r, 2);
+		assert_err_contains(&r, cases[i].hint);
+		run_free(&r);
+		snapshot_assert_same(&snap, file);
+		snapshot_free(&snap);
+	}
+	{
+		struct run r;
+
+		run_args(&r, "patch", "-e", "-b", file, dump, NULL);
+		assert_refused(&r, 2);
+		assert_err_contains(&r, "-e and -b exclude each other");
+		run_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +496,8 @@ int main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_bad_line_late),
 		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_patch_layouts),
+		cmocka_unit_test(test_patch_hints),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
