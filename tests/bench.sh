@@ -11,7 +11,8 @@
 #
 # Environment: RUNS (default 5), SLOW (default 2), BENCH_DIR (where the
 # temporary directory goes; default TMPDIR or /tmp), BENCH (which benches
-# to run, default all: "hexdump pipe find patch diff sparse"),
+# to run, default all: "hexdump pipe find patch diff sparse xxdopts
+# reverse records"),
 # SPARSE_REF_MAX (seconds hexdump -C may take on the cold 8 GiB sparse
 # file; default 60).
 #
@@ -498,9 +499,44 @@ report_reverse() {
 	row "-r xxd" mm.rxxd ref.rxxd "xxd -r" ">=10x"
 }
 
+# bench_records: peek -t on 16 MiB of the random file: one u32le per line
+# against od (the same numbers, checked first), and a named record of four
+# fields as NAME=VALUE lines and as JSON, which no reference prints.
+bench_records() {
+	[ "$mm_ok" = 1 ] || return 0
+	dd if="$mid" of="$work/rec16" bs=1048576 count=16 2>/dev/null
+	rec=a=u32le,b=x16be,c=bytes:6,pad:4
+	if have od; then
+		"$MMTOOL" peek -t u32le "$work/rec16" 0 16M >"$work/got"
+		od -An -v -tu4 -w4 "$work/rec16" | tr -d ' ' >"$work/want"
+		if cmp -s "$work/got" "$work/want"; then
+			echo "same output as od -An -tu4 -w4: peek -t u32le"
+		else
+			echo "DIFFERENT OUTPUT from od -An -tu4 -w4: peek -t u32le"
+			mismatch=1
+		fi
+	fi
+	echo "== peek -t on 16 MiB of random bytes, best of $RUNS, to /dev/null"
+	timed mm.recu32 "$MMTOOL peek -t u32le $work/rec16 0 16M"
+	timed ref.recod "od -An -v -tu4 -w4 $work/rec16"
+	timed mm.recnamed "$MMTOOL peek -t $rec $work/rec16 0 16M"
+	timed mm.recjson "$MMTOOL peek --json -t $rec $work/rec16 0 16M"
+}
+
+report_records() {
+	[ -n "$(result mm.recu32)" ] || return 0
+	echo
+	echo "mmtool peek -t, 16 MiB random, best of $RUNS"
+	printf '%-10s %9s   %-16s %10s %9s %9s\n' form mmtool reference "ref time" ratio target
+	row "u32le" mm.recu32 ref.recod "od -tu4 -w4" ">=1x"
+	printf '%-10s %7.3f s   (a=u32le,b=x16be,c=bytes:6,pad:4: 1 Mi records)\n' \
+		named "$(result mm.recnamed)"
+	printf '%-10s %7.3f s\n' json "$(result mm.recjson)"
+}
+
 # ---- run and report -------------------------------------------------------
 
-for b in ${BENCH:-hexdump pipe find patch diff sparse xxdopts reverse}; do
+for b in ${BENCH:-hexdump pipe find patch diff sparse xxdopts reverse records}; do
 	"bench_$b"
 done
 rss_mid=$(peak_rss "$mid")
@@ -567,6 +603,7 @@ report_diff
 report_sparse
 report_xxdopts
 report_reverse
+report_records
 [ "$mismatch" = 0 ] || echo "WARNING: mmtool's output differs from a reference (see above)"
 [ "$mm_ok" = 1 ] || { echo "mmtool hexdump did not run: only references timed"; exit 1; }
 exit 0
