@@ -50,6 +50,9 @@ struct record {
 	char *text;		/* the fields' names and types (malloc'd) */
 };
 
+/* The type names a field may start with, for completion (NULL-ended). */
+extern const char *const record_words[];
+
 /* What record_parse found wrong: a short phrase, and the part of FIELDS it
  * is about (AT bytes from the start, LEN bytes long, LEN may be 0). */
 struct record_error {

@@ -32,7 +32,7 @@ static const struct opt peek_opts[] = {
 	  "(decimal) or x8 x16 x32 x64 (hex), optionally\n"
 	  "with le or be (default: host byte order), or\n"
 	  "bytes (hex) or pad (skipped); named fields print\n"
-	  "NAME=VALUE; LENGTH repeats the record", vtype_words, 0 },
+	  "NAME=VALUE; LENGTH repeats the record", record_words, 0 },
 	{ OPT_JSON, "json", OPT_NOARG, NULL,
 	  "with -t: one JSON object (named fields) or\n"
 	  "array per record", NULL, 0 },

@@ -30,7 +30,7 @@ static const struct opt poke_opts[] = {
 	  "DATA are values written as FIELDS, one operand\n"
 	  "per value, as peek -t takes and prints them\n"
 	  "(u16le,x32be,bytes:4,pad:2...); pad bytes are\n"
-	  "left as they are", vtype_words, 0 },
+	  "left as they are", record_words, 0 },
 	{ 'i', "input", OPT_ARG, "INPUT",
 	  "write the bytes of file INPUT (- for stdin)", NULL, 1 },
 	{ OPT_EXPECT, "expect", OPT_ARG, "HEX",

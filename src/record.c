@@ -11,6 +11,15 @@
 #include "numparse.h"
 #include "record.h"
 
+const char *const record_words[] = {
+	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32", "f64",
+	"u16le", "u32le", "u64le", "i16le", "i32le", "i64le", "f32le", "f64le",
+	"u16be", "u32be", "u64be", "i16be", "i32be", "i64be", "f32be", "f64be",
+	"x8", "x16", "x32", "x64", "x16le", "x32le", "x64le", "x16be", "x32be",
+	"x64be", "bytes", "pad",
+	NULL
+};
+
 static int is_ident_start(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';

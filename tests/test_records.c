@@ -801,6 +801,33 @@ static void test_round_trip_unnamed_record(void **state)
 	assert_file(fd, want, sizeof(want));
 }
 
+/* --expect HEX without -t takes "??" as find patterns do. */
+static void test_expect_hex_wildcards(void **state)
+{
+	const char *f = write_file(tmp_path("wild"), "0123456789", 10);
+	struct run r;
+
+	(void)state;
+	run_args(&r, "peek", "--expect", "30??32", f, "0", NULL);
+	assert_output(&r, "");
+	run_free(&r);
+	run_args(&r, "peek", "--expect", "????", f, "8", NULL);
+	assert_output(&r, "");
+	run_free(&r);
+	run_args(&r, "peek", "--expect", "30??33", f, "0", NULL);
+	assert_refused(&r, 1);
+	assert_err_contains(&r, "at 0x2: found 32, expected 33");
+	run_free(&r);
+	run_args(&r, "peek", "--expect", "31??", f, "0", NULL);
+	assert_refused(&r, 1);
+	assert_err_contains(&r, "found 3031, expected 31??");
+	run_free(&r);
+	/* The same grammar as find's: same bytes, same matches. */
+	run_args(&r, "find", f, "30??32", NULL);
+	assert_output(&r, "0\n");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -817,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_records_from_stdin_and_holes),
 		cmocka_unit_test(test_poke_fields_leave_pad),
 		cmocka_unit_test(test_round_trip_unnamed_record),
+		cmocka_unit_test(test_expect_hex_wildcards),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
