@@ -640,8 +640,26 @@ int dumpline_parse_hex(const char *line, size_t n, int *half,
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		int d = hex_value(s[i]);
+		int d;
 
+		/* Eight digits a step while they are all digits and no
+		 * digit waits for its pair (xxd -p's lines). */
+		while (h < 0 && i + 8 <= n) {
+			int v[8], acc = 0;
+
+			for (size_t j = 0; j < 8; j++) {
+				v[j] = hex_value(s[i + j]);
+				acc |= v[j];
+			}
+			if (acc < 0)
+				break;
+			for (size_t j = 0; j < 8; j += 2)
+				out[k++] = (unsigned char)(v[j] << 4 | v[j + 1]);
+			i += 8;
+		}
+		if (i == n)
+			break;
+		d = hex_value(s[i]);
 		if (d < 0) {
 			if (is_trailing(s[i]))
 				continue;
