@@ -585,6 +585,77 @@ test_bits_256(void **state)
 	bytes_free(&model);
 }
 
+/*
+ * Colour in every layout: stripped of its escapes the output is the plain
+ * one, and an escape only starts a run (never repeats the colour that is
+ * on), in screen order also where -e shows a group's bytes last first.
+ */
+static void
+test_color_layouts(void **state)
+{
+	static const struct {
+		int le, bits, autoskip;
+		unsigned cols;
+		int group;
+	} layouts[] = {
+		{ 0, 0, 0, 16, -1 }, { 1, 0, 0, 16, -1 }, { 1, 0, 0, 6, -1 },
+		{ 1, 0, 0, 5, 2 }, { 1, 0, 1, 7, 0 }, { 0, 1, 0, 0, -1 },
+		{ 0, 1, 0, 256, 256 }, { 0, 0, 1, 33, 3 },
+	};
+	unsigned char in[1000];
+	size_t l;
+
+	(void)state;
+	fill_random(in, sizeof(in), 5);
+	memset(in + 200, 0, 300);
+	memcpy(in + 600, "plain text, some of it  ", 24);
+	for (l = 0; l < sizeof(layouts) / sizeof(layouts[0]); l++) {
+		struct dump_opts o;
+		struct bytes plain, color;
+		size_t i, j = 0, cur_len = 0;
+		const unsigned char *cur = NULL;
+
+		memset(&o, 0, sizeof(o));
+		o.format = DUMP_XXD;
+		o.little_endian = layouts[l].le;
+		o.bits = layouts[l].bits;
+		o.autoskip = layouts[l].autoskip;
+		o.cols = layouts[l].cols;
+		o.group = layouts[l].group;
+		dump_to(&plain, &o, 0, in, 997, 0);
+		o.color = 1;
+		dump_to(&color, &o, 0, in, 997, 7);
+		for (i = 0; i < color.len; i++) {
+			if (color.p[i] == '\033') {
+				size_t k = i;
+
+				while (color.p[k] != 'm')
+					k++;
+				if (k - i == 3 && color.p[i + 2] == '0') {
+					cur = NULL;	/* the reset */
+				} else {
+					/* A colour while the same one is on. */
+					assert_false(cur != NULL &&
+						     cur_len == k + 1 - i &&
+						     memcmp(cur, color.p + i,
+							    cur_len) == 0);
+					cur = color.p + i;
+					cur_len = k + 1 - i;
+				}
+				i = k;
+				continue;
+			}
+			if (color.p[i] == '\n')
+				assert_null(cur);	/* runs end with lines */
+			color.p[j++] = color.p[i];
+		}
+		color.len = j;
+		assert_same("colour stripped", &color, &plain);
+		bytes_free(&plain);
+		bytes_free(&color);
+	}
+}
+
 /* -d -o: offsets up to 2^64-2 in decimal, never negative (xxd prints a
  * signed long); past 2^63-1 the display offset is refused. */
 static void
@@ -860,6 +931,7 @@ main(void)
 		cmocka_unit_test(test_table_xxd),
 		cmocka_unit_test(test_table_plain_c),
 		cmocka_unit_test(test_bits_256),
+		cmocka_unit_test(test_color_layouts),
 		cmocka_unit_test(test_decimal_large),
 		cmocka_unit_test(test_autoskip_pipe),
 		cmocka_unit_test(test_autoskip_hole),
