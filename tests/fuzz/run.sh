@@ -29,7 +29,7 @@ dicts() {
 	vtype) echo vtype ;;
 	record) echo record vtype numbers ;;
 	dumpline) echo dumpline ;;
-	argv_peek | argv_poke) echo argv "$1" numbers hex vtype ;;
+	argv_peek | argv_poke) echo argv "$1" numbers hex vtype record ;;
 	argv_*) echo argv "$1" numbers hex ;;
 	esac
 }
