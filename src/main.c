@@ -90,9 +90,15 @@ static size_t distance(const char *a, const char *b)
 
 static void print_usage(FILE *fp)
 {
+	int width = 0;
+
+	/* One column of summaries, however long the longest name. */
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
 	fputs(usage_text, fp);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-8s %s\n", commands[i].name,
+		fprintf(fp, "  %-*s  %s\n", width, commands[i].name,
 			commands[i].summary);
 	fputs("\nRun 'mmtool help COMMAND' for a command's options.\n", fp);
 }

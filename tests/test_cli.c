@@ -113,6 +113,28 @@ static void test_version(void **state)
 	run_free(&r);
 }
 
+/* The summaries after "Commands:" start in one column, two blanks after
+ * the longest name ("completion" once pushed its summary one blank off). */
+static void assert_commands_line_up(const char *out)
+{
+	const char *line = strstr(out, "Commands:\n");
+	size_t column = 0;
+
+	assert_non_null(line);
+	for (line = strchr(line, '\n') + 1; strncmp(line, "  ", 2) == 0;
+	     line = strchr(line, '\n') + 1) {
+		size_t name = 2 + strcspn(line + 2, " \n");
+		size_t summary = name + strspn(line + name, " ");
+
+		if (column == 0)
+			column = summary;
+		if (summary != column || summary - name < 2)
+			fail_msg("summary not in column %zu: %.*s", column,
+				 (int)strcspn(line, "\n"), line);
+	}
+	assert_true(column > 0);
+}
+
 static void test_help_overview(void **state)
 {
 	static const char *const forms[][2] = {
@@ -131,6 +153,7 @@ static void test_help_overview(void **state)
 		assert_true(strncmp(r.out, "usage: mmtool ", 14) == 0);
 		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
 			assert_non_null(strstr(r.out, names[j]));
+		assert_commands_line_up(r.out);
 		run_free(&r);
 	}
 }
