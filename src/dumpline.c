@@ -60,6 +60,58 @@ static void decode_pairs(const unsigned char *s, size_t k, unsigned char *out)
 					 hex_value(s[i + 1]));
 }
 
+/*
+ * Eight characters at a time: X holds them, the first in the low byte (as
+ * load8 and load4 put them, whatever the machine's byte order).  1 and
+ * the four bytes they spell at OUT when all eight are hex digits; 0 and
+ * OUT untouched otherwise.  Plain arithmetic on the 64-bit word: a byte
+ * with its high bit set fails its own test, so carries it may cause do
+ * not matter.
+ */
+static inline int hex8(uint64_t x, unsigned char *out)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x80 * ones;
+	uint64_t l = x | 0x20 * ones;
+	uint64_t dig = (x + (0x80 - '0') * ones) & ~(x + (0x7f - '9') * ones);
+	uint64_t let = (l + (0x80 - 'a') * ones) & ~(l + (0x7f - 'f') * ones);
+	uint64_t v, t;
+
+	if (((dig | let) & ~x & high) != high)
+		return 0;
+	/* A digit's low four bits, plus 9 for a letter (bit 6 set). */
+	v = (x & 0x0f * ones) + ((x >> 6) & ones) * 9;
+	t = v << 4 | v >> 8;
+	out[0] = (unsigned char)t;
+	out[1] = (unsigned char)(t >> 16);
+	out[2] = (unsigned char)(t >> 32);
+	out[3] = (unsigned char)(t >> 48);
+	return 1;
+}
+
+static uint64_t load4(const unsigned char *s)
+{
+	return (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
+	       (uint64_t)s[3] << 24;
+}
+
+static uint64_t load8(const unsigned char *s)
+{
+	return load4(s) | load4(s + 4) << 32;
+}
+
+/* The four characters at S, if all hex digits, as two bytes at OUT. */
+static int hex4(const unsigned char *s, unsigned char *out)
+{
+	unsigned char b[4];
+
+	/* Padded with "0000", which are digits. */
+	if (!hex8(load4(s) | (uint64_t)0x30303030u << 32, b))
+		return 0;
+	out[0] = b[0];
+	out[1] = b[1];
+	return 1;
+}
+
 /* -b's digits: '0' and '1'. */
 static int bit_value(unsigned char c)
 {
@@ -82,8 +134,7 @@ static void decode_bits(const unsigned char *s, size_t k, unsigned char *out)
 
 /*
  * xxd's default layout, 16 bytes in groups of 2, "hhhh hhhh ... hhhh  "
- * from S[I], the first digit: decoded in straight-line code, with one
- * test at the end.  1 and the bytes in OUT[0..16) when the line has that
+ * from S[I], the first digit: decoded eight digits a word (hex8).  1 and the bytes in OUT[0..16) when the line has that
  * layout (then parse_xxd would read exactly that); 0 otherwise, OUT
  * scribbled on.
  */
@@ -91,22 +142,17 @@ static int xxd_default_line(const unsigned char *s, size_t i, size_t n,
 			    unsigned char *out)
 {
 	const unsigned char *p = s + i;
-	int acc = 0, sep = 1;
 
 	if (n < i + 41)
 		return 0;
-	for (size_t j = 0; j < 8; j++, p += 5) {
-		int a = hex_value(p[0]), b = hex_value(p[1]);
-		int c = hex_value(p[2]), d = hex_value(p[3]);
-
-		acc |= a | b | c | d;
-		sep &= p[4] == ' ';
-		/* Unsigned: a bad digit is -1, shifted before the test. */
-		out[2 * j] = (unsigned char)((unsigned)a << 4 | (unsigned)b);
-		out[2 * j + 1] = (unsigned char)((unsigned)c << 4 |
-						 (unsigned)d);
+	/* Two groups a step, each "hhhh " (the eighth's blank is the
+	 * first of the two before the ASCII column). */
+	for (size_t j = 0; j < 4; j++, p += 10) {
+		if (p[4] != ' ' || p[9] != ' ' ||
+		    !hex8(load4(p) | load4(p + 5) << 32, out + 4 * j))
+			return 0;
 	}
-	return acc >= 0 && sep && s[i + 40] == ' ';
+	return s[i + 40] == ' ';
 }
 
 /*
@@ -560,17 +606,13 @@ static int parse_plain(const unsigned char *s, size_t n, unsigned flags,
 		return fail(dl, 0, "not a dump line (no hexadecimal offset)",
 			    why);
 	if (!decimal && n > 8 && s[8] == ':') {
-		/* xxd's offset, eight digits: straight-line code. */
-		int acc = 0;
+		/* xxd's offset, eight digits: one word. */
+		unsigned char b[4];
 
-		for (; i < 8; i++) {
-			d = hex_value(s[i]);
-			acc |= d;
-			off = off << 4 | ((unsigned)d & 15u);
-		}
-		if (acc < 0) {
-			off = 0;
-			i = 0;
+		if (hex8(load8(s), b)) {
+			off = (uint64_t)b[0] << 24 | (uint64_t)b[1] << 16 |
+			      (uint64_t)b[2] << 8 | b[3];
+			i = 8;
 		}
 	} else if (is_bare_hex(s, n)) {
 		return fail(dl, 0, "bare hex digits with no offset, as peek "
@@ -644,18 +686,17 @@ int dumpline_parse_hex(const char *line, size_t n, int *half,
 
 		/* Eight digits a step while they are all digits and no
 		 * digit waits for its pair (xxd -p's lines). */
-		while (h < 0 && i + 8 <= n) {
-			int v[8], acc = 0;
-
-			for (size_t j = 0; j < 8; j++) {
-				v[j] = hex_value(s[i + j]);
-				acc |= v[j];
+		if (h < 0) {
+			while (i + 8 <= n && hex8(load8(s + i), out + k)) {
+				k += 4;
+				i += 8;
 			}
-			if (acc < 0)
-				break;
-			for (size_t j = 0; j < 8; j += 2)
-				out[k++] = (unsigned char)(v[j] << 4 | v[j + 1]);
-			i += 8;
+			/* A line's last few digits (xxd -p's 60 are 7 * 8
+			 * and 4). */
+			if (i + 4 <= n && hex4(s + i, out + k)) {
+				k += 2;
+				i += 4;
+			}
 		}
 		if (i == n)
 			break;
