@@ -63,38 +63,77 @@ static void decode_pairs(const unsigned char *s, size_t k, unsigned char *out)
 /*
  * Eight characters at a time: X holds them, the first in the low byte (as
  * load8 and load4 put them, whatever the machine's byte order).  1 and
- * the four bytes they spell at OUT when all eight are hex digits; 0 and
- * OUT untouched otherwise.  Plain arithmetic on the 64-bit word: a byte
- * with its high bit set fails its own test, so carries it may cause do
- * not matter.
+ * the four bytes they spell in *V (the first in the low byte, one byte
+ * in two) when all eight are hex digits; 0 otherwise.  Plain arithmetic
+ * on the 64-bit word: a byte with its high bit set fails its own test,
+ * so carries it may cause do not matter.
  */
-static inline int hex8(uint64_t x, unsigned char *out)
+static inline int hex8v(uint64_t x, uint64_t *v)
 {
 	const uint64_t ones = 0x0101010101010101u, high = 0x80 * ones;
 	uint64_t l = x | 0x20 * ones;
 	uint64_t dig = (x + (0x80 - '0') * ones) & ~(x + (0x7f - '9') * ones);
 	uint64_t let = (l + (0x80 - 'a') * ones) & ~(l + (0x7f - 'f') * ones);
-	uint64_t v, t;
+	uint64_t t;
 
 	if (((dig | let) & ~x & high) != high)
 		return 0;
 	/* A digit's low four bits, plus 9 for a letter (bit 6 set). */
-	v = (x & 0x0f * ones) + ((x >> 6) & ones) * 9;
-	t = v << 4 | v >> 8;
-	out[0] = (unsigned char)t;
-	out[1] = (unsigned char)(t >> 16);
-	out[2] = (unsigned char)(t >> 32);
-	out[3] = (unsigned char)(t >> 48);
+	t = (x & 0x0f * ones) + ((x >> 6) & ones) * 9;
+	/* Pairs of nibbles into bytes 0, 2, 4 and 6 of *V (the others
+	 * garbage), for hex8; hex8p puts them side by side. */
+	*v = t << 4 | t >> 8;
 	return 1;
 }
 
-static uint64_t load4(const unsigned char *s)
+/* As hex8v, the four bytes side by side in the low half of *V. */
+static inline int hex8p(uint64_t x, uint64_t *v)
+{
+	uint64_t t;
+
+	if (!hex8v(x, &t))
+		return 0;
+	t &= 0x00ff00ff00ff00ffu;
+	t = (t | t >> 8) & 0x0000ffff0000ffffu;
+	*v = (t | t >> 16) & 0xffffffffu;
+	return 1;
+}
+
+/* The eight bytes of V at OUT, the lowest first (one store where the
+ * machine is little-endian). */
+static inline void store8(unsigned char *out, uint64_t v)
+{
+	out[0] = (unsigned char)v;
+	out[1] = (unsigned char)(v >> 8);
+	out[2] = (unsigned char)(v >> 16);
+	out[3] = (unsigned char)(v >> 24);
+	out[4] = (unsigned char)(v >> 32);
+	out[5] = (unsigned char)(v >> 40);
+	out[6] = (unsigned char)(v >> 48);
+	out[7] = (unsigned char)(v >> 56);
+}
+
+/* As hex8v, the bytes stored at OUT[0..4). */
+static inline int hex8(uint64_t x, unsigned char *out)
+{
+	uint64_t v;
+
+	if (!hex8v(x, &v))
+		return 0;
+	out[0] = (unsigned char)v;
+	out[1] = (unsigned char)(v >> 16);
+	out[2] = (unsigned char)(v >> 32);
+	out[3] = (unsigned char)(v >> 48);
+	return 1;
+}
+
+static inline uint64_t load4(const unsigned char *s)
 {
 	return (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
 	       (uint64_t)s[3] << 24;
 }
 
-static uint64_t load8(const unsigned char *s)
+static inline uint64_t load8(const unsigned char *s)
 {
 	return load4(s) | load4(s + 4) << 32;
 }
@@ -134,9 +173,9 @@ static void decode_bits(const unsigned char *s, size_t k, unsigned char *out)
 
 /*
  * xxd's default layout, 16 bytes in groups of 2, "hhhh hhhh ... hhhh  "
- * from S[I], the first digit: decoded eight digits a word (hex8).  1 and the bytes in OUT[0..16) when the line has that
- * layout (then parse_xxd would read exactly that); 0 otherwise, OUT
- * scribbled on.
+ * from S[I], the first digit: decoded eight digits a word (hex8p).  1
+ * and the bytes in OUT[0..16) when the line has that layout (then
+ * parse_xxd would read exactly that); 0 otherwise, OUT scribbled on.
  */
 static int xxd_default_line(const unsigned char *s, size_t i, size_t n,
 			    unsigned char *out)
@@ -145,12 +184,18 @@ static int xxd_default_line(const unsigned char *s, size_t i, size_t n,
 
 	if (n < i + 41)
 		return 0;
-	/* Two groups a step, each "hhhh " (the eighth's blank is the
+	/* Four groups a step, each "hhhh " (the eighth's blank is the
 	 * first of the two before the ASCII column). */
-	for (size_t j = 0; j < 4; j++, p += 10) {
-		if (p[4] != ' ' || p[9] != ' ' ||
-		    !hex8(load4(p) | load4(p + 5) << 32, out + 4 * j))
+	for (size_t j = 0; j < 2; j++, p += 20) {
+		uint64_t a, b;
+
+		if (p[4] != ' ' || p[9] != ' ' || p[14] != ' ' ||
+		    p[19] != ' ' || !hex8p(load4(p) | load4(p + 5) << 32, &a) ||
+		    !hex8p(load4(p + 10) | load4(p + 15) << 32, &b))
 			return 0;
+		/* Eight bytes a store: other_layout's check of the ASCII
+		 * column (shown8_equal) loads them back as one word. */
+		store8(out + 8 * j, a | b << 32);
 	}
 	return s[i + 40] == ' ';
 }
