@@ -46,6 +46,15 @@ struct opt {
 	int file;
 };
 
+/* The --color values, and the row of every command that colours a dump
+ * (hexdump, diff): ID is that command's own id for it. */
+extern const char *const opt_color_words[];
+#define OPT_COLOR_ROW(ID)                                                   \
+	{ (ID), "color", OPT_OPTARG, "WHEN",                                \
+	  "auto (default: on a terminal, unless NO_COLOR\n"                 \
+	  "is set or TERM is unset, empty or dumb), always\n"               \
+	  "or never; --color alone means always", opt_color_words, 0 }
+
 /*
  * What a command takes.  USAGE is the hand-written head of --help: the
  * usage line(s), word for word the man page's SYNOPSIS, and the

@@ -34,7 +34,6 @@
 #include "outbuf.h"
 
 static const char *const format_words[] = { "canonical", "xxd", NULL };
-static const char *const color_words[] = { "auto", "always", "never", NULL };
 
 enum { OPT_COLOR = OPT_LONG };
 
@@ -52,10 +51,7 @@ static const struct opt diff_opts[] = {
 	  "compare from OFFSET (negative: from the end\nof FILE1)", NULL, 0 },
 	{ 'n', "length", OPT_ARG, "LENGTH", "compare at most LENGTH bytes",
 	  NULL, 0 },
-	{ OPT_COLOR, "color", OPT_OPTARG, "WHEN",
-	  "auto (default: on a terminal, unless NO_COLOR\n"
-	  "is set or TERM is unset, empty or dumb), always\n"
-	  "or never; --color alone means always", color_words, 0 },
+	OPT_COLOR_ROW(OPT_COLOR),
 	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
 };
 

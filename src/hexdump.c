@@ -28,7 +28,6 @@ static const char *const format_words[] = {
 	"canonical", "xxd", "plain", "c", NULL
 };
 
-static const char *const color_words[] = { "auto", "always", "never", NULL };
 
 enum { OPT_COLOR = OPT_LONG, OPT_NAME };
 
@@ -68,10 +67,7 @@ static const struct opt hexdump_opts[] = {
 	  "xxd -r -p and xxd -r (with -f, -e, -b, -d only)", NULL, 0 },
 	{ 'v', "no-squeeze", OPT_NOARG, NULL,
 	  "print repeated lines (canonical)", NULL, 0 },
-	{ OPT_COLOR, "color", OPT_OPTARG, "WHEN",
-	  "auto (default: on a terminal, unless NO_COLOR\n"
-	  "is set or TERM is unset, empty or dumb), always\n"
-	  "or never; --color alone means always", color_words, 0 },
+	OPT_COLOR_ROW(OPT_COLOR),
 	{ 0, NULL, 0, NULL, NULL, NULL, 0 }
 };
 

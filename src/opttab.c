@@ -10,6 +10,8 @@
 #include "mmtool.h"
 #include "opttab.h"
 
+const char *const opt_color_words[] = { "auto", "always", "never", NULL };
+
 const struct opt opt_help_row = {
 	'h', "help", OPT_NOARG, NULL, "show this help", NULL, 0
 };
