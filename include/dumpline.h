@@ -119,20 +119,35 @@ int dumpline_parse_as(const char *line, size_t n, unsigned flags,
 		      const char **why);
 
 /*
- * A line of a plain dump (xxd -p; hexdump -r -f plain): hex digits, any
- * case, with blanks, tabs and a CR anywhere ignored; digits pair across
- * blanks and lines, as xxd -r -p pairs them, so *HALF carries a digit
- * waiting for its pair from line to line (-1: none; start with -1).
- * OUT must have room for N / 2 + 1 bytes.
- * Success: 0, *len bytes at OUT, *half updated.  A digit left in *half
- * when the dump ends is half a byte (the caller says so).
- * Failure: -1 with errno EINVAL, *column the 1-based column of the first
- * byte that is neither a digit nor a blank, and *why (if WHY is not
- * NULL) a phrase.
+ * A plain dump (xxd -p; hexdump -r -f plain): hex digits, any case, with
+ * blanks, tabs, CRs and newlines anywhere ignored; digits pair across
+ * blanks and lines, as xxd -r -p pairs them.  The text is read in pieces
+ * of any size, cut anywhere (as the window walker hands a file over; a
+ * plain dump may be one line of any length, xxd -p -c 0), and struct
+ * dumphex carries what stands between them.
  */
-int dumpline_parse_hex(const char *line, size_t n, int *half,
-		       unsigned char *out, size_t *len, size_t *column,
-		       const char **why);
+struct dumphex {
+	int half;		/* a digit waiting for its pair, or -1 */
+	uint64_t half_line;	/* the line that digit is on */
+	uint64_t line;		/* 1-based line of the next byte */
+	uint64_t column;	/* bytes of that line before it; on failure
+				 * the 1-based column of the bad byte */
+};
+
+/* Start reading a plain dump: line 1, no digit waiting.  Cannot fail. */
+void dumphex_init(struct dumphex *h);
+
+/*
+ * Read the N bytes of TEXT, the next piece of the dump.  OUT must have
+ * room for N / 2 + 1 bytes.
+ * Success: 0, *len bytes at OUT, *h advanced.  A digit left in h->half
+ * when the dump ends is half a byte (the caller says so, at h->half_line).
+ * Failure: -1 with errno EINVAL, h->line and h->column where the first
+ * byte that is neither a digit nor a blank is, *why (if WHY is not NULL)
+ * a phrase, and *len the bytes decoded at OUT before it.
+ */
+int dumphex_read(struct dumphex *h, const char *text, size_t n,
+		 unsigned char *out, size_t *len, const char **why);
 
 /*
  * The order of a dump's lines.  Every reader of dumps (patch, hexdump -r)

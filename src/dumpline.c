@@ -151,6 +151,18 @@ static int hex4(const unsigned char *s, unsigned char *out)
 	return 1;
 }
 
+/* The sixteen characters at S, if all hex digits, as eight bytes at OUT
+ * (one store where the machine is little-endian). */
+static inline int hex16(const unsigned char *s, unsigned char *out)
+{
+	uint64_t a, b;
+
+	if (!hex8p(load8(s), &a) || !hex8p(load8(s + 8), &b))
+		return 0;
+	store8(out, a | b << 32);
+	return 1;
+}
+
 /* -b's digits: '0' and '1'. */
 static int bit_value(unsigned char c)
 {
@@ -718,55 +730,75 @@ static int parse_plain(const unsigned char *s, size_t n, unsigned flags,
 	return 0;
 }
 
-int dumpline_parse_hex(const char *line, size_t n, int *half,
-		       unsigned char *out, size_t *len, size_t *column,
-		       const char **why)
+void dumphex_init(struct dumphex *h)
 {
-	const unsigned char *s = (const unsigned char *)line;
-	int h = *half;
-	size_t i, k = 0;
+	h->half = -1;
+	h->half_line = 0;
+	h->line = 1;
+	h->column = 0;
+}
 
-	for (i = 0; i < n; i++) {
+int dumphex_read(struct dumphex *h, const char *text, size_t n,
+		 unsigned char *out, size_t *len, const char **why)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	int half = h->half;
+	size_t i = 0, k = 0, line_start = 0;
+	uint64_t column = h->column;	/* of s[line_start] */
+
+	while (i < n) {
+		unsigned char c;
 		int d;
 
-		/* Eight digits a step while they are all digits and no
-		 * digit waits for its pair (xxd -p's lines). */
-		if (h < 0) {
-			while (i + 8 <= n && hex8(load8(s + i), out + k)) {
+		/* Sixteen digits a step while they are all digits and no
+		 * digit waits for its pair; xxd -p's 60 a line end in eight
+		 * and four. */
+		if (half < 0) {
+			while (i + 16 <= n && hex16(s + i, out + k)) {
+				k += 8;
+				i += 16;
+			}
+			if (i + 8 <= n && hex8(load8(s + i), out + k)) {
 				k += 4;
 				i += 8;
 			}
-			/* A line's last few digits (xxd -p's 60 are 7 * 8
-			 * and 4). */
 			if (i + 4 <= n && hex4(s + i, out + k)) {
 				k += 2;
 				i += 4;
 			}
+			if (i == n)
+				break;
 		}
-		if (i == n)
-			break;
-		d = hex_value(s[i]);
-		if (d < 0) {
-			if (is_trailing(s[i]))
-				continue;
-			*column = i + 1;
+		c = s[i];
+		d = hex_value(c);
+		if (d >= 0) {
+			if (half < 0) {
+				half = d;
+				h->half_line = h->line;
+			} else {
+				out[k++] = (unsigned char)(half << 4 | d);
+				half = -1;
+			}
+		} else if (c == '\n') {
+			h->line++;
+			line_start = i + 1;
+			column = 0;
+		} else if (!is_trailing(c)) {
+			h->column = column + (i - line_start) + 1;
+			h->half = half;
+			*len = k;
 			if (why != NULL)
-				*why = s[i] == 'x' || s[i] == 'X' ? "'x' in a "
-				       "plain dump (hex digits and blanks "
-				       "only, no 0x)" : "not a hex digit (a "
-				       "plain dump holds hex digits and blanks "
-				       "only)";
+				*why = c == 'x' || c == 'X' ? "'x' in a plain "
+				       "dump (hex digits and blanks only, no "
+				       "0x)" : "not a hex digit (a plain dump "
+				       "holds hex digits and blanks only)";
 			errno = EINVAL;
 			return -1;
 		}
-		if (h < 0) {
-			h = d;
-		} else {
-			out[k++] = (unsigned char)(h << 4 | d);
-			h = -1;
-		}
+		i++;
 	}
-	*half = h;
+	h->column = column + (n - line_start);
+	h->half = half;
 	*len = k;
 	return 0;
 }

@@ -44,9 +44,7 @@ struct reverse {
 	uint64_t prev_off;
 	int starred;		/* a '*' since the last data line */
 	uint64_t pos;		/* bytes written (or buffered) so far */
-	int half;		/* plain: a digit waiting for its pair */
-	unsigned long half_line;	/* plain: the line it is on */
-	size_t col;		/* plain: columns of the line taken so far */
+	struct dumphex hex;	/* plain: where the reading stands */
 	int failed;		/* a message was printed */
 };
 
@@ -167,47 +165,33 @@ static int take_dump_line(struct reverse *rv, const char *s, size_t n)
 }
 
 /*
- * Part of a line of a plain dump (hex digits, paired across blanks and
- * lines): N bytes at S, which begin at column rv->col of line rv->line.
- * A plain dump may be one line of any length (xxd -p -c 0), so it is not
- * cut into whole lines first.
+ * Walk callback for plain dumps: each piece as it comes, decoded a slice
+ * at a time straight into the outbuf.  1 stops the walk.
  */
-static int take_hex(struct reverse *rv, const char *s, size_t n)
-{
-	const char *why = "";
-	size_t len = 0, column = 0;
-	int had = rv->half;
-
-	if (reserve(&rv->bytes, &rv->bytes_cap, n / 2 + 1) < 0)
-		return rev_fail(rv, "out of memory", 0);
-	if (dumpline_parse_hex(s, n, &rv->half, rv->bytes, &len, &column,
-			       &why) < 0)
-		return rev_fail(rv, why, rv->col + column);
-	if (rv->half >= 0 && (had < 0 || len > 0))
-		rv->half_line = rv->line;
-	rv->col += n;
-	if (outbuf_write(&rv->out, rv->bytes, len) < 0)
-		return out_failed(rv);
-	rv->pos += len;
-	return 0;
-}
-
-/* Walk callback for plain dumps: each piece as it comes. */
 static int take_hex_chunk(struct reverse *rv, const unsigned char *p,
 			  size_t n)
 {
-	while (n > 0) {
-		const unsigned char *nl = memchr(p, '\n', n);
-		size_t k = nl != NULL ? (size_t)(nl - p) : n;
+	/* Text a slice: its bytes fit the outbuf however it is filled. */
+	const size_t slice = OUTBUF_SIZE / 2;
 
-		if (take_hex(rv, (const char *)p, k) < 0)
-			return 1;
-		if (nl == NULL)
-			return 0;
-		rv->line++;
-		rv->col = 0;
-		p += k + 1;
-		n -= k + 1;
+	while (n > 0) {
+		size_t k = n < slice ? n : slice, len = 0;
+		const char *why = "";
+		unsigned char *out = outbuf_reserve(&rv->out, k / 2 + 1);
+		int rc;
+
+		if (out == NULL)
+			return out_failed(rv), 1;
+		rc = dumphex_read(&rv->hex, (const char *)p, k, out, &len,
+				  &why);
+		outbuf_commit(&rv->out, len);
+		rv->pos += len;
+		if (rc < 0) {
+			rv->line = (unsigned long)rv->hex.line;
+			return rev_fail(rv, why, (size_t)rv->hex.column), 1;
+		}
+		p += k;
+		n -= k;
 	}
 	return 0;
 }
@@ -274,8 +258,8 @@ static int finish(struct reverse *rv)
 	if (!rv->o->plain && rv->ncarry > 0 &&
 	    take_line(rv, rv->carry, rv->ncarry) < 0)
 		return -1;
-	if (rv->o->plain && rv->half >= 0) {
-		rv->line = rv->half_line;
+	if (rv->o->plain && rv->hex.half >= 0) {
+		rv->line = (unsigned long)rv->hex.half_line;
 		return rev_fail(rv, "half a byte at the end of the dump (odd "
 				"number of hex digits)", 0);
 	}
@@ -293,9 +277,7 @@ int hexdump_reverse(const struct reverse_opts *o)
 	memset(&rv, 0, sizeof(rv));
 	rv.o = o;
 	rv.name = o->path != NULL ? o->path : "standard input";
-	rv.half = -1;
-	if (o->plain)
-		rv.line = 1;	/* counted at each newline, not per line */
+	dumphex_init(&rv.hex);
 	dumpseq_init(&rv.seq);
 	if (outbuf_init(&rv.out, 1, 0) < 0) {
 		diag_errno("hexdump", "output buffer");

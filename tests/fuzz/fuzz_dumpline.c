@@ -322,8 +322,9 @@ static void check_other_readers(const uint8_t *data, size_t size)
 	char *padded = malloc(size + 3);
 	struct dumpline dl, dl2;
 	const char *why = NULL;
-	size_t len = 0, len2 = 0, column = 0, i;
-	int half = -1, half2 = -1, rc, rc2;
+	struct dumphex hx, hx2;
+	size_t len = 0, len2 = 0, i;
+	int rc, rc2;
 
 	if (out == NULL || out2 == NULL || padded == NULL)
 		abort();
@@ -346,15 +347,39 @@ static void check_other_readers(const uint8_t *data, size_t size)
 		       memcmp(out, out2, dl.len) == 0))),
 		      "flags %u: trailing blanks change the line", flagsets[i]);
 	}
-	rc = dumpline_parse_hex((const char *)data, size, &half, out, &len,
-				&column, &why);
-	CHECK(rc == 0 || (rc == -1 && column >= 1 && column <= size),
-	      "plain: rc %d column %zu", rc, column);
-	CHECK(rc != 0 || len <= size / 2 + 1, "plain: %zu bytes", len);
-	rc2 = dumpline_parse_hex(padded, size + 3, &half2, out2, &len2,
-				 &column, NULL);
-	CHECK(rc2 == rc && (rc != 0 || (len2 == len && half2 == half &&
-	      memcmp(out, out2, len) == 0)), "plain: blanks change it");
+	dumphex_init(&hx);
+	rc = dumphex_read(&hx, (const char *)data, size, out, &len, &why);
+	CHECK(rc == 0 || (rc == -1 && hx.column >= 1 && hx.column <= size &&
+			  hx.line >= 1 && hx.line <= size + 1),
+	      "plain: rc %d line %" PRIu64 " column %" PRIu64, rc, hx.line,
+	      hx.column);
+	CHECK(len <= size / 2 + 1, "plain: %zu bytes", len);
+	dumphex_init(&hx2);
+	rc2 = dumphex_read(&hx2, padded, size + 3, out2, &len2, NULL);
+	CHECK(rc2 == rc && len2 == len && memcmp(out, out2, len) == 0 &&
+	      (rc != 0 || (hx2.half == hx.half && hx2.line == hx.line)) &&
+	      (rc == 0 || (hx2.line == hx.line && hx2.column == hx.column)),
+	      "plain: blanks change it");
+	/* Cut anywhere, the same: a piece at a time, as the walker hands
+	 * a dump over. */
+	if (size > 1) {
+		size_t cut = data[0] % size, got = 0;
+
+		dumphex_init(&hx2);
+		rc2 = dumphex_read(&hx2, (const char *)data, cut, out2, &len2,
+				   NULL);
+		got = len2;
+		if (rc2 == 0) {
+			rc2 = dumphex_read(&hx2, (const char *)data + cut,
+					   size - cut, out2 + got, &len2, NULL);
+			got += len2;
+		}
+		CHECK(rc2 == rc && got == len && memcmp(out, out2, len) == 0 &&
+		      hx2.half == hx.half && hx2.line == hx.line &&
+		      hx2.column == hx.column &&
+		      (hx.half < 0 || hx2.half_line == hx.half_line),
+		      "plain: cut at %zu reads otherwise", cut);
+	}
 
 	/* xxd -p's layout of the input reads back as the input. */
 	if (size > 0) {
@@ -369,14 +394,14 @@ static void check_other_readers(const uint8_t *data, size_t size)
 				*t++ = ' ';	/* a blank inside a pair */
 			*t++ = digits[data[i] & 15];
 		}
-		half = -1;
+		dumphex_init(&hx);
 		free(out);
 		out = malloc(size + 1);
 		if (out == NULL)
 			abort();
-		CHECK(dumpline_parse_hex(text, (size_t)(t - text), &half, out,
-					 &len, &column, NULL) == 0 &&
-		      half == -1 && len == size &&
+		CHECK(dumphex_read(&hx, text, (size_t)(t - text), out, &len,
+				   NULL) == 0 &&
+		      hx.half == -1 && len == size &&
 		      memcmp(out, data, size) == 0, "plain round trip");
 		free(text);
 	}
