@@ -22,6 +22,7 @@ struct outbuf {
 	 * line longer than the whole buffer goes out part by part.
 	 */
 	int whole_lines;
+	int pipe_tried;		/* a pipe on fd was grown, or tried */
 	/*
 	 * The write(2) used to drain buf: outbuf_init sets it to write;
 	 * tests replace it to force short writes, EINTR, EAGAIN, ENOSPC.
