@@ -17,6 +17,8 @@
  *     src/dumpfmt.c src/outbuf.c -lcmocka -o /tmp/td && /tmp/td
  * Run from the repository root, or with MMTOOL_TESTS set to tests/.
  */
+/* F_GETPIPE_SZ (Linux), for the test that the outbuf grows a pipe. */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -1827,6 +1829,52 @@ test_outbuf_real_pipe(void **state)
 	outbuf_free(&ob);
 }
 
+/*
+ * A big write grows a small pipe to 1 MiB (fewer wake-ups of a fast
+ * reader); small writes leave it alone.  64 KiB, what an unchanged pipe
+ * holds, so nothing blocks whether the pipe grew or not.
+ */
+static void
+test_outbuf_grows_pipe(void **state)
+{
+#if defined(F_GETPIPE_SZ)
+	static unsigned char big[64u << 10], got[64u << 10];
+	struct outbuf ob;
+	int fds[2];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	if (fcntl(fds[1], F_GETPIPE_SZ) != 65536) {
+		close(fds[0]);
+		close(fds[1]);
+		skip();
+	}
+	assert_int_equal(outbuf_init(&ob, fds[1], 0), 0);
+	assert_int_equal(outbuf_write(&ob, "ab", 2), 0);
+	assert_int_equal(outbuf_flush(&ob), 0);
+	assert_int_equal(fcntl(fds[1], F_GETPIPE_SZ), 65536);
+	assert_int_equal(read(fds[0], got, 2), 2);
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(outbuf_write(&ob, big, sizeof(big)), 0);
+	assert_int_equal(outbuf_flush(&ob), 0);
+	assert_int_equal(fcntl(fds[1], F_GETPIPE_SZ), 1 << 20);
+	for (n = 0; n < sizeof(got);) {
+		ssize_t r = read(fds[0], got + n, sizeof(got) - n);
+
+		assert_true(r > 0);
+		n += (size_t)r;
+	}
+	assert_memory_equal(got, big, sizeof(big));
+	outbuf_free(&ob);
+	close(fds[0]);
+	close(fds[1]);
+#else
+	(void)state;
+	skip();
+#endif
+}
+
 /* ---- live comparisons with the installed tools ------------------------ */
 
 static char live_dir[256];
@@ -2323,6 +2371,7 @@ main(void)
 		cmocka_unit_test(test_outbuf_big_write),
 		cmocka_unit_test(test_outbuf_epipe),
 		cmocka_unit_test(test_outbuf_real_pipe),
+		cmocka_unit_test(test_outbuf_grows_pipe),
 		cmocka_unit_test(test_live_canonical),
 		cmocka_unit_test(test_live_xxd),
 		cmocka_unit_test(test_live_plain),
