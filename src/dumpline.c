@@ -345,6 +345,25 @@ static int ascii_from(const unsigned char *s, size_t i, size_t n,
 	return 1;
 }
 
+/* 1 if the K bytes at OUT are all 0x20, which xxd's column shows as
+ * blanks. */
+static int all_blanks(const unsigned char *out, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (out[i] != 0x20)
+			return 0;
+	return 1;
+}
+
+/* 1 if the digits S[T..E) spell nothing but bytes 0x20. */
+static int hex_blanks(const unsigned char *s, size_t t, size_t e)
+{
+	for (; t + 1 < e; t += 2)
+		if (s[t] != '2' || s[t + 1] != '0')
+			return 0;
+	return 1;
+}
+
 /*
  * The hex area of an xxd -e line, from S[I] (just after "OFFSET:"), N
  * being the line's length without its trailing blanks.  Groups sit in
@@ -402,6 +421,12 @@ static int parse_xxd_le(const unsigned char *s, size_t i, size_t n,
 			if (t > slot && e < n && (e + 1 >= n ||
 			    s[e + 1] != ' ' || (room + w < len + 2 &&
 			    ascii_from(s, slot + 1, n, out, len))))
+				break;
+			/* One that ends the line leaves no ASCII column: every
+			 * byte would show as a blank, its trailing blanks
+			 * stripped.  Else it is the column ("   fff0"). */
+			if (t > slot && e == n &&
+			    !(all_blanks(out, len) && hex_blanks(s, t, e)))
 				break;
 		}
 		/* The group's bytes, last first on the screen. */

@@ -574,6 +574,43 @@ static void test_xxd_layouts_round_trip(void **state)
 	}
 }
 
+/* Parse LINE as a line of xxd -e and expect LEN bytes, WANT. */
+static void le_ok(const char *line, const char *want, size_t len)
+{
+	unsigned char out[256];
+	struct dumpline dl;
+	const char *why = NULL;
+
+	if (dumpline_parse_as(line, strlen(line), DUMPLINE_LITTLE_ENDIAN, out,
+			      &dl, &why) != 0)
+		fail_msg("'%s': %s at column %zu", line, why, dl.column);
+	assert_int_equal(dl.kind, DUMPLINE_DATA);
+	assert_int_equal(dl.len, len);
+	assert_memory_equal(out, want, len);
+}
+
+/*
+ * xxd -e: an ASCII column that starts with blanks and holds hex letters
+ * looks like a right-aligned last group when the line's trailing blanks
+ * are stripped (found by fuzz_dumpline).  Only a line whose bytes are all
+ * 0x20 can end with a group, its column all blanks.
+ */
+static void test_xxd_e_column_like_a_group(void **state)
+{
+	static const char bytes16[] = "   fff0         ";
+
+	(void)state;
+	le_ok("000000d5: 66202020 20306666 20202020 20202020     fff0",
+	      bytes16, 16);
+	le_ok("000000d5: 66202020 20306666 20202020 20202020     fff0"
+	      "         ", bytes16, 16);
+	/* xxd -e -c 18 on 18 blanks, its column stripped: 18 bytes. */
+	le_ok("00000000: 20202020 20202020 20202020 20202020     2020",
+	      "                  ", 18);
+	le_ok("00000000: 20202020 20202020 20202020 20202020     6261  "
+	      "                ab", "                ab", 18);
+}
+
 /* Random and mutated lines: never a crash, never more than N/2 bytes. */
 static void test_random_lines_are_safe(void **state)
 {
@@ -620,6 +657,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xxd_default),
+		cmocka_unit_test(test_xxd_e_column_like_a_group),
 		cmocka_unit_test(test_xxd_partial_last_line),
 		cmocka_unit_test(test_xxd_g0),
 		cmocka_unit_test(test_xxd_c7_g3),
