@@ -164,6 +164,69 @@ static int take_dump_line(struct reverse *rv, const char *s, size_t n)
 	}
 }
 
+/* Lines a run takes at most: 64 KiB of bytes into the outbuf at once. */
+#define RUN_LINES 4096u
+
+/*
+ * The lines of xxd's default layout that go on from the bytes so far,
+ * many at a time (dumpline_xxd_run: the same lines take_dump_line would
+ * read, in the same order), decoded straight into the outbuf.  Returns
+ * the bytes of P they span (0: the first line is not one), or -1 when
+ * the output failed.
+ */
+static long take_xxd_run(struct reverse *rv, const unsigned char *p,
+			 size_t n)
+{
+	size_t used = 0;
+
+	if (rv->o->flags != 0 || n < 68 || p[67] != '\n' || p[8] != ':')
+		return 0;
+	for (;;) {
+		size_t max = (n - used) / 68, k;
+		unsigned char *out;
+		struct dumpline dl;
+		char msg[160];
+
+		if (max > RUN_LINES)
+			max = RUN_LINES;
+		if (max == 0)
+			break;
+		out = outbuf_reserve(&rv->out, 16 * max);
+		if (out == NULL)
+			return out_failed(rv);
+		k = dumpline_xxd_run((const char *)p + used, n - used, rv->pos,
+				     max, out);
+		if (k == 0)
+			break;
+		outbuf_commit(&rv->out, 16 * k);
+		/* The last line is what a '*' after it repeats. */
+		if (reserve(&rv->prev, &rv->prev_cap, 16) < 0) {
+			rv->line++;
+			return rev_fail(rv, "out of memory", 0);
+		}
+		memcpy(rv->prev, out + 16 * (k - 1), 16);
+		rv->prev_len = 16;
+		rv->prev_off = rv->pos + 16 * (k - 1);
+		rv->starred = 0;
+		/* Each line goes on from the one before, so the order holds
+		 * for all when it holds for the last. */
+		memset(&dl, 0, sizeof(dl));
+		dl.kind = DUMPLINE_DATA;
+		dl.offset = rv->prev_off;
+		dl.len = 16;
+		if (dumpseq_next(&rv->seq, &dl, msg, sizeof(msg)) < 0) {
+			rv->line += k;
+			return rev_fail(rv, msg, 0);
+		}
+		rv->pos += 16 * k;
+		rv->line += k;
+		used += 68 * k;
+		if (k < max)
+			break;
+	}
+	return (long)used;
+}
+
 /*
  * Walk callback for plain dumps: each piece as it comes, decoded a slice
  * at a time straight into the outbuf.  1 stops the walk.
@@ -221,10 +284,22 @@ static int take_chunk(void *ctx, const unsigned char *p, size_t n,
 	if (rv->o->plain)
 		return take_hex_chunk(rv, p, n);
 	while (n > 0) {
-		const unsigned char *nl = memchr(p, '\n', n);
-		size_t k = nl != NULL ? (size_t)(nl - p) : n;
+		const unsigned char *nl;
+		size_t k;
 		int rc;
 
+		if (rv->ncarry == 0) {
+			long run = take_xxd_run(rv, p, n);
+
+			if (run < 0)
+				return 1;
+			p += run;
+			n -= (size_t)run;
+			if (n == 0)
+				break;
+		}
+		nl = memchr(p, '\n', n);
+		k = nl != NULL ? (size_t)(nl - p) : n;
 		if (nl != NULL && rv->ncarry == 0) {
 			rc = take_line(rv, (const char *)p, k);
 		} else {

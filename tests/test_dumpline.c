@@ -537,21 +537,29 @@ static size_t format_xxd(char *line, uint64_t off, const unsigned char *data,
 	return len;
 }
 
+/* N random bytes from SEED, every third one of ASCII (in turn): plenty
+ * of ASCII that looks like hex in the ASCII column. */
+static void hexlike_bytes(unsigned char *data, size_t n, uint32_t seed,
+			  const char *ascii)
+{
+	size_t k = strlen(ascii);
+
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		data[i] = (unsigned char)(seed >> 16);
+		if (i % 3 == 0)
+			data[i] = (unsigned char)ascii[i % k];
+	}
+}
+
 /* Every xxd layout, on random bytes, reads back exactly. */
 static void test_xxd_layouts_round_trip(void **state)
 {
 	unsigned char data[256], out[1024];
 	char line[2048];
-	uint32_t x = 12345;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(data); i++) {
-		x = x * 1103515245u + 12345u;
-		data[i] = (unsigned char)(x >> 16);
-		/* Plenty of ASCII that looks like hex in the ASCII column. */
-		if (i % 3 == 0)
-			data[i] = (unsigned char)"0123456789abcdef "[i % 17];
-	}
+	hexlike_bytes(data, sizeof(data), 12345, "0123456789abcdef ");
 	for (size_t cols = 1; cols <= 64; cols++) {
 		for (size_t group = 0; group <= cols + 1; group++) {
 			for (size_t n = 1; n <= cols; n += (n < 3 ? 1 : 5)) {
@@ -611,6 +619,225 @@ static void test_xxd_e_column_like_a_group(void **state)
 	      "                ab", "                ab", 18);
 }
 
+/* The next of a xorshift32 sequence: random enough, the same each run. */
+static uint32_t xorshift(uint32_t x)
+{
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/* LINES lines of xxd's default layout from OFF at TEXT (68 bytes each). */
+static size_t xxd_text(char *text, uint64_t off, const unsigned char *data,
+		       size_t lines)
+{
+	size_t len = 0;
+
+	for (size_t l = 0; l < lines; l++) {
+		len += format_xxd(text + len, off + 16 * l, data + 16 * l, 16,
+				  16, 2);
+		text[len++] = '\n';
+	}
+	return len;
+}
+
+/*
+ * Every line dumpline_xxd_run takes is a DATA line dumpline_parse reads
+ * with the same offset and bytes; it stops at the first that is not.
+ * Returns how many it took.
+ */
+static size_t run_checked(const char *text, size_t n, uint64_t off,
+			  size_t max)
+{
+	unsigned char out[16 * 64], one[64];
+	size_t k = dumpline_xxd_run(text, n, off, max, out);
+
+	assert_true(k <= max && 68 * k <= n);
+	for (size_t l = 0; l < k; l++) {
+		struct dumpline dl;
+		const char *why = NULL;
+
+		assert_int_equal(text[68 * l + 67], '\n');
+		if (dumpline_parse(text + 68 * l, 67, one, &dl, &why) != 0)
+			fail_msg("line %zu taken, but the parser says %s", l,
+				 why);
+		assert_int_equal(dl.kind, DUMPLINE_DATA);
+		assert_true(dl.offset == off + 16 * l);
+		assert_int_equal(dl.len, 16);
+		assert_memory_equal(one, out + 16 * l, 16);
+	}
+	return k;
+}
+
+/* The run over real xxd lines, and over each of them changed at each
+ * column to each of a set of characters. */
+static void test_xxd_run_agrees_with_parse(void **state)
+{
+	static const char subst[] = "0aAfFgG: \r\n\t.~x\x80\xff";
+	unsigned char data[16 * 8];
+	char text[68 * 8 + 1];
+	size_t n;
+
+	(void)state;
+	hexlike_bytes(data, sizeof(data), 4242, "0123456789abcdef .~");
+	n = xxd_text(text, 0x7ff0, data, 8);
+	assert_int_equal(run_checked(text, n, 0x7ff0, 8), 8);
+	/* MAX, and whole lines only. */
+	assert_int_equal(run_checked(text, n, 0x7ff0, 3), 3);
+	assert_int_equal(run_checked(text, n - 1, 0x7ff0, 8), 7);
+	/* An offset other than the one that follows on. */
+	assert_int_equal(run_checked(text, n, 0x7fe0, 8), 0);
+	for (size_t line = 0; line < 8; line++) {
+		for (size_t col = 0; col < 68; col++) {
+			for (size_t c = 0; c < sizeof(subst) - 1; c++) {
+				char *at = text + 68 * line + col, was = *at;
+				size_t k;
+
+				*at = subst[c];
+				k = run_checked(text, n, 0x7ff0, 8);
+				/* The lines above are taken whatever. */
+				assert_true(k >= line);
+				*at = was;
+			}
+		}
+	}
+	/* Uppercase (xxd -u) is read too; a change of case in the ASCII
+	 * column is not what xxd shows. */
+	for (size_t i = 0; i < n; i++)
+		if (i % 68 < 49 && text[i] >= 'a' && text[i] <= 'f')
+			text[i] = (char)(text[i] - 'a' + 'A');
+	assert_int_equal(run_checked(text, n, 0x7ff0, 8), 8);
+}
+
+/* Offsets of eight digits only; the line past 4 GiB has nine. */
+static void test_xxd_run_at_4gib(void **state)
+{
+	unsigned char data[48] = { 0 };
+	char text[3 * 80];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t l = 0; l < 3; l++) {
+		n += format_xxd(text + n, 0xffffffe0ull + 16 * l, data, 16, 16,
+				2);
+		text[n++] = '\n';
+	}
+	assert_int_equal(run_checked(text, n, 0xffffffe0ull, 3), 2);
+	assert_int_equal(run_checked(text + 136, n - 136, 0x100000000ull, 1),
+			 0);
+}
+
+/* A line of xxd -e (each group's bytes last first in the column): not
+ * taken, so the parser refuses it with its hint. */
+static void test_xxd_run_leaves_e_lines(void **state)
+{
+	const char *line = "00000000: 4142 4344 4546 4748 494a 4b4c 4d4e 4f50"
+			   "  BADCFEHGJILKNMPO\n";
+
+	(void)state;
+	assert_int_equal(strlen(line), 68);
+	assert_int_equal(run_checked(line, 68, 0, 1), 0);
+	bad("00000000: 4142 4344 4546 4748 494a 4b4c 4d4e 4f50"
+	    "  BADCFEHGJILKNMPO", "this looks like an xxd -e dump", 11);
+}
+
+/* What dumphex_read must do, a character at a time. */
+struct hexref {
+	int rc, half;
+	size_t len;
+	uint64_t line, column, half_line;
+};
+
+static void hex_reference(const char *t, size_t n, unsigned char *out,
+			  struct hexref *r)
+{
+	static const char digits[] = "0123456789abcdef";
+	int h = -1;
+
+	r->rc = 0;
+	r->len = 0;
+	r->line = 1;
+	r->column = 0;
+	r->half_line = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = t[i] >= 'A' && t[i] <= 'F' ? (char)(t[i] + 32) : t[i];
+		const char *d = c != '\0' ? strchr(digits, c) : NULL;
+
+		if (d != NULL) {
+			if (h < 0) {
+				h = (int)(d - digits);
+				r->half_line = r->line;
+			} else {
+				out[r->len++] = (unsigned char)(h << 4 |
+								(d - digits));
+				h = -1;
+			}
+		} else if (c == '\n') {
+			r->line++;
+			r->column = 0;
+			continue;
+		} else if (c != ' ' && c != '\t' && c != '\r') {
+			r->rc = -1;
+			r->column++;
+			break;
+		}
+		r->column++;
+	}
+	r->half = h;
+}
+
+/* dumphex_read, on random text in random pieces, against the reference. */
+static void test_dumphex_against_reference(void **state)
+{
+	static const char alphabet[] = "0123456789abcdefABCDEF0123456789"
+				       "abcdef \t\r\n\n";
+	char text[400];
+	unsigned char want[256], got[256 + 16];
+	uint32_t x = 7;
+
+	(void)state;
+	for (int iter = 0; iter < 40000; iter++) {
+		struct hexref r;
+		struct dumphex h;
+		size_t n, at = 0, len = 0;
+		int rc = 0;
+
+		x = xorshift(x);
+		n = x % sizeof(text);
+		for (size_t i = 0; i < n; i++) {
+			x = xorshift(x);
+			/* Long runs of digits, the odd blank, rarely junk. */
+			text[i] = x % 4096 == 0 ? 'g' :
+				  x % 64 == 0 ? alphabet[(x >> 8) %
+							 (sizeof(alphabet) - 1)]
+					      : alphabet[(x >> 8) % 22];
+		}
+		hex_reference(text, n, want, &r);
+		dumphex_init(&h);
+		while (rc == 0 && at < n) {
+			size_t piece, k = 0;
+
+			x = xorshift(x);
+			piece = iter % 2 ? n - at : 1 + x % (n - at);
+			rc = dumphex_read(&h, text + at, piece, got + len, &k,
+					  NULL);
+			len += k;
+			at += piece;
+		}
+		assert_int_equal(rc, r.rc);
+		assert_int_equal(len, r.len);
+		assert_memory_equal(got, want, len);
+		assert_true(h.line == r.line);
+		assert_true(h.column == r.column);
+		if (rc == 0) {
+			assert_int_equal(h.half, r.half);
+			if (r.half >= 0)
+				assert_true(h.half_line == r.half_line);
+		}
+	}
+}
+
 /* Random and mutated lines: never a crash, never more than N/2 bytes. */
 static void test_random_lines_are_safe(void **state)
 {
@@ -625,14 +852,10 @@ static void test_random_lines_are_safe(void **state)
 		const char *why = NULL;
 		size_t n;
 
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
+		x = xorshift(x);
 		n = x % sizeof(line);
 		for (size_t i = 0; i < n; i++) {
-			x ^= x << 13;
-			x ^= x >> 17;
-			x ^= x << 5;
+			x = xorshift(x);
 			line[i] = (iter & 1) ? alphabet[x % (sizeof(alphabet) - 1)]
 					     : (char)(x >> 24);
 		}
@@ -658,6 +881,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xxd_default),
 		cmocka_unit_test(test_xxd_e_column_like_a_group),
+		cmocka_unit_test(test_xxd_run_agrees_with_parse),
+		cmocka_unit_test(test_xxd_run_at_4gib),
+		cmocka_unit_test(test_xxd_run_leaves_e_lines),
+		cmocka_unit_test(test_dumphex_against_reference),
 		cmocka_unit_test(test_xxd_partial_last_line),
 		cmocka_unit_test(test_xxd_g0),
 		cmocka_unit_test(test_xxd_c7_g3),

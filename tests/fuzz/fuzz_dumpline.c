@@ -22,6 +22,9 @@
  *    hexdump -r -f plain reads), on the whole input as one line: results
  *    consistent, OUT within its bounds, trailing blanks ignored; and a
  *    plain dump (xxd -p layout) of the input reads back as the input.
+ * 4. dumpline_xxd_run (the many-lines-at-once path of hexdump -r) on the
+ *    input, from the offset its first line gives: every line it takes is
+ *    a DATA line dumpline_parse reads with the same offset and bytes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -410,10 +413,37 @@ static void check_other_readers(const uint8_t *data, size_t size)
 	free(padded);
 }
 
+static void check_xxd_run(const uint8_t *data, size_t size)
+{
+	unsigned char out[16 * 32], one[40];
+	struct dumpline dl;
+	uint64_t off = 0;
+	size_t k, max = sizeof(out) / 16;
+
+	if (size >= 67 && dumpline_parse((const char *)data, 67, one, &dl,
+					 NULL) == 0 &&
+	    dl.kind == DUMPLINE_DATA)
+		off = dl.offset;
+	k = dumpline_xxd_run((const char *)data, size, off, max, out);
+	CHECK(k <= max && 68 * k <= size, "run: %zu lines", k);
+	for (size_t l = 0; l < k; l++) {
+		const char *why = NULL;
+
+		CHECK(dumpline_parse((const char *)data + 68 * l, 67, one,
+				     &dl, &why) == 0 &&
+		      dl.kind == DUMPLINE_DATA && dl.len == 16 &&
+		      dl.offset == off + 16 * l &&
+		      memcmp(one, out + 16 * l, 16) == 0,
+		      "run: line %zu taken, the parser reads it otherwise "
+		      "(%s)", l, why != NULL ? why : "");
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_line(data, size);
 	check_round_trip(data, size);
 	check_other_readers(data, size);
+	check_xxd_run(data, size);
 	return 0;
 }
