@@ -170,19 +170,18 @@ static int take_dump_line(struct reverse *rv, const char *s, size_t n)
 /*
  * The lines of xxd's default layout that go on from the bytes so far,
  * many at a time (dumpline_xxd_run: the same lines take_dump_line would
- * read, in the same order), decoded straight into the outbuf.  Returns
- * the bytes of P they span (0: the first line is not one), or -1 when
- * the output failed.
+ * read, in the same order), decoded straight into the outbuf.  0 and in
+ * *USED the bytes of P they span (0: the first line is not one), or -1
+ * when the output failed or the order did (the message printed).
  */
-static long take_xxd_run(struct reverse *rv, const unsigned char *p,
-			 size_t n)
+static int take_xxd_run(struct reverse *rv, const unsigned char *p,
+			size_t n, size_t *used)
 {
-	size_t used = 0;
-
+	*used = 0;
 	if (rv->o->flags != 0 || n < 68 || p[67] != '\n' || p[8] != ':')
 		return 0;
 	for (;;) {
-		size_t max = (n - used) / 68, k;
+		size_t max = (n - *used) / 68, k;
 		unsigned char *out;
 		struct dumpline dl;
 		char msg[160];
@@ -194,8 +193,8 @@ static long take_xxd_run(struct reverse *rv, const unsigned char *p,
 		out = outbuf_reserve(&rv->out, 16 * max);
 		if (out == NULL)
 			return out_failed(rv);
-		k = dumpline_xxd_run((const char *)p + used, n - used, rv->pos,
-				     max, out);
+		k = dumpline_xxd_run((const char *)p + *used, n - *used,
+				     rv->pos, max, out);
 		if (k == 0)
 			break;
 		outbuf_commit(&rv->out, 16 * k);
@@ -220,11 +219,11 @@ static long take_xxd_run(struct reverse *rv, const unsigned char *p,
 		}
 		rv->pos += 16 * k;
 		rv->line += k;
-		used += 68 * k;
+		*used += 68 * k;
 		if (k < max)
 			break;
 	}
-	return (long)used;
+	return 0;
 }
 
 /*
@@ -289,12 +288,12 @@ static int take_chunk(void *ctx, const unsigned char *p, size_t n,
 		int rc;
 
 		if (rv->ncarry == 0) {
-			long run = take_xxd_run(rv, p, n);
+			size_t run;
 
-			if (run < 0)
+			if (take_xxd_run(rv, p, n, &run) < 0)
 				return 1;
 			p += run;
-			n -= (size_t)run;
+			n -= run;
 			if (n == 0)
 				break;
 		}
