@@ -1196,11 +1196,109 @@ static int take_line(struct patch *pt, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Lines of xxd's default layout that go on from the line before, many at
+ * a time (dumpline_xxd_run: what take_line would read from each), queued
+ * as one run of bytes.  Only where take_line would just queue them: a
+ * plain dump without -e, -b or -d, inside FILE, nothing outside it yet,
+ * no further than the queue holds.  0 and in *USED the bytes of P they
+ * span (0: the first is not such a line), or 1 after a message.
+ */
+static int take_xxd_run(struct patch *pt, const unsigned char *p, size_t n,
+			size_t *used)
+{
+	uint64_t off = pt->seq.end;
+	size_t max = n / 68, k;
+	struct dumpline dl;
+	char msg[160];
+	unsigned char *b;
+
+	*used = 0;
+	if (pt->mode != MODE_PLAIN || pt->a.layout != 0 ||
+	    pt->outside_line != 0 || off > pt->old_size ||
+	    pt->npend >= PENDING_BYTES || n < 68 || p[67] != '\n' ||
+	    p[8] != ':')
+		return 0;
+	if (max > (pt->old_size - off) / 16)
+		max = (size_t)((pt->old_size - off) / 16);
+	if (max > (PENDING_BYTES - pt->npend) / 16 + 1)
+		max = (PENDING_BYTES - pt->npend) / 16 + 1;
+	if (max == 0)
+		return 0;
+	b = grow_array(pt->pend, &pt->pend_cap, pt->npend + 16 * max, 1);
+	if (b == NULL) {
+		diag_errno("patch", "%s", pt->dump_name);
+		return 1;
+	}
+	pt->pend = b;
+	k = dumpline_xxd_run((const char *)p, n, off, max, b + pt->npend);
+	if (k == 0)
+		return 0;
+	pt->line += k;
+	/* Each line goes on from the one before, so the order holds for
+	 * all when it holds for the last. */
+	memset(&dl, 0, sizeof(dl));
+	dl.kind = DUMPLINE_DATA;
+	dl.offset = off + 16 * (k - 1);
+	dl.len = 16;
+	if (dumpseq_next(&pt->seq, &dl, msg, sizeof(msg)) < 0) {
+		diag("patch", "%s:%lu: %s", pt->dump_name, pt->line, msg);
+		return 1;
+	}
+	if (queue_bytes(pt, off, 16 * k) < 0) {
+		diag_errno("patch", "%s", pt->dump_name);
+		return 1;
+	}
+	*used = 68 * k;
+	return 0;
+}
+
 static int queue_full(const struct patch *pt)
 {
 	return pt->npend >= PENDING_BYTES || pt->nsegs >= PENDING_SEGS ||
 	       hunk_bytes_waiting(pt) >= PENDING_BYTES ||
 	       pt->nhunks >= PENDING_SEGS;
+}
+
+/*
+ * The line at P (N bytes to the chunk's end): taken, with *USED the bytes
+ * it spans with its newline; or, cut by the chunk's end, kept in the carry
+ * (*USED 0) until the rest comes.  0, or 1 after a message.
+ */
+static int take_cut_line(struct patch *pt, const unsigned char *p,
+			 size_t n, size_t *used)
+{
+	const unsigned char *nl = memchr(p, '\n', n);
+	size_t k = nl ? (size_t)(nl - p) : n;
+	char *c;
+
+	*used = 0;
+	if (nl != NULL && pt->ncarry == 0) {
+		if (take_line(pt, (const char *)p, k) != 0)
+			return 1;
+		*used = k + 1;
+		return 0;
+	}
+	if (pt->ncarry + k > LINE_MAX_BYTES) {
+		diag("patch", "%s:%lu: line longer than %u bytes",
+		     pt->dump_name, pt->line + 1, LINE_MAX_BYTES);
+		return 1;
+	}
+	c = grow_array(pt->carry, &pt->carry_cap, pt->ncarry + k, 1);
+	if (c == NULL) {
+		diag_errno("patch", "%s", pt->dump_name);
+		return 1;
+	}
+	pt->carry = c;
+	memcpy(pt->carry + pt->ncarry, p, k);
+	pt->ncarry += k;
+	if (nl == NULL)
+		return 0;
+	if (take_line(pt, pt->carry, pt->ncarry) != 0)
+		return 1;
+	pt->ncarry = 0;
+	*used = k + 1;
+	return 0;
 }
 
 /*
@@ -1225,37 +1323,20 @@ static int take_chunk(void *ctx, const unsigned char *p, size_t n,
 		return mapfile_feed_zeros(take_chunk, ctx, n, off);
 
 	while (n > 0) {
-		const unsigned char *nl = memchr(p, '\n', n);
-		size_t k = nl ? (size_t)(nl - p) : n;
+		size_t k = 0;
 
-		if (nl == NULL || pt->ncarry > 0) {
-			char *c;
-
-			if (pt->ncarry + k > LINE_MAX_BYTES) {
-				diag("patch", "%s:%lu: line longer than %u "
-				     "bytes", pt->dump_name, pt->line + 1,
-				     LINE_MAX_BYTES);
-				return 1;
-			}
-			c = grow_array(pt->carry, &pt->carry_cap,
-				       pt->ncarry + k, 1);
-			if (c == NULL) {
-				diag_errno("patch", "%s", pt->dump_name);
-				return 1;
-			}
-			pt->carry = c;
-			memcpy(pt->carry + pt->ncarry, p, k);
-			pt->ncarry += k;
-			if (nl == NULL)
-				return 0;
-			if (take_line(pt, pt->carry, pt->ncarry) != 0)
-				return 1;
-			pt->ncarry = 0;
-		} else if (take_line(pt, (const char *)p, k) != 0) {
+		if (pt->ncarry == 0 && take_xxd_run(pt, p, n, &k) != 0)
 			return 1;
+		if (k == 0) {
+			/* One line, or the start of one cut by the chunk's
+			 * end (then 0 and the walk goes on). */
+			int rc = take_cut_line(pt, p, n, &k);
+
+			if (rc != 0 || k == 0)
+				return rc;
 		}
-		p += k + 1;
-		n -= k + 1;
+		p += k;
+		n -= k;
 		if (!queue_full(pt))
 			continue;
 		if (pt->dump_mapped) {

@@ -908,6 +908,43 @@ static void test_grow(void **state)
 	assert_file(file, want, sizeof(want));
 }
 
+/*
+ * A dump of xxd's default lines (read many at a time) that runs past the
+ * end of FILE: refused at the first line outside without --grow, and with
+ * it the file grows to the dump's bytes; the dump's windows cut lines.
+ */
+static void test_default_lines_past_end(void **state)
+{
+	const char *file = tmp_path("runend.bin"), *dpath = tmp_path("runend.d");
+	size_t len = 1600, have = 1000;
+	unsigned char *data = make_data(len, 77);
+	char *dump = format_xxd(data, len, 0, 16, 2);
+	struct snapshot snap;
+	struct run r;
+
+	(void)state;
+	write_file(file, data, have);
+	write_text(dpath, dump);
+	age_file(file);
+	snapshot_take(&snap, file);
+	setenv("MMTOOL_TEST_WINDOW", "4096", 1);
+	run_args(&r, "patch", file, dpath, NULL);
+	assert_refused(&r, 2);
+	/* Line 63 holds [992, 1008). */
+	if (strstr(r.err, ":63: range [992, 1008) is outside") == NULL)
+		fail_msg("%s", r.err);
+	run_free(&r);
+	snapshot_assert_same(&snap, file);
+	snapshot_free(&snap);
+	run_args(&r, "patch", "--grow", file, dpath, NULL);
+	unsetenv("MMTOOL_TEST_WINDOW");
+	assert_int_equal(r.status, 0);
+	run_free(&r);
+	assert_file(file, data, len);
+	free(dump);
+	free(data);
+}
+
 static void test_grow_dry_run_and_zeros(void **state)
 {
 	const char *file = tmp_path("grow2.bin"), *dpath = tmp_path("g2.d");
@@ -1597,6 +1634,7 @@ int main(void)
 		cmocka_unit_test(test_crlf_dump),
 		cmocka_unit_test(test_past_end_refused),
 		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_default_lines_past_end),
 		cmocka_unit_test(test_grow_dry_run_and_zeros),
 		cmocka_unit_test(test_grow_failure_writes_nothing),
 		cmocka_unit_test(test_past_4gib),
