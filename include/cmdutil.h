@@ -154,7 +154,10 @@ int close_file(const char *cmd, const char *path, struct mapfile *mf);
 /*
  * Tests only: when the environment sets MMTOOL_TEST_WINDOW to a number of
  * bytes, use it as MF's walk window, so that window boundaries can be hit
- * with small files.  Without it (every real use) nothing changes.
+ * with small files; when it sets MMTOOL_TEST_STOP_MAPPED, the process
+ * stops itself (SIGSTOP) each time a window of MF is mapped for writing,
+ * so that a test can truncate the file at that point.  Without them
+ * (every real use) nothing changes.
  */
 void apply_test_window(struct mapfile *mf);
 

@@ -59,6 +59,8 @@ struct mapfile {
 	uint64_t stream_pos;
 
 	size_t window;		/* window size for mapfile_walk (multiple of page) */
+	int test_stop;		/* tests only: SIGSTOP after mapping a window
+				 * for writing (see apply_test_window) */
 
 	/* Set when a guarded access to the mapping raised SIGBUS: the file
 	 * shrank (or a write hit a hole on a full disk) under the mapping. */

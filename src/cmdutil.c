@@ -362,6 +362,8 @@ void apply_test_window(struct mapfile *mf)
 	if (text != NULL && parse_count(text, &n, NULL) == 0 && n > 0 &&
 	    n <= (1u << 30))
 		mf->window = (size_t)n;
+	if (getenv("MMTOOL_TEST_STOP_MAPPED") != NULL)
+		mf->test_stop = 1;
 }
 
 void ignore_signals(void)

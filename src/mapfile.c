@@ -477,6 +477,10 @@ int mapfile_map(struct mapfile *mf, uint64_t off, size_t len)
 	mf->data = (unsigned char *)mf->map_base + (off - start);
 	mf->data_off = off - mf->base;
 	mf->data_len = len;
+	/* A test changes the file here, with the window mapped and nothing
+	 * stored yet, then lets the process go on (SIGCONT). */
+	if (mf->writable && mf->test_stop)
+		raise(SIGSTOP);
 	return 0;
 }
 

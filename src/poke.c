@@ -522,6 +522,7 @@ int cmd_poke(int argc, char **argv)
 		goto out;
 	if (open_file("poke", a.path, MF_WRITE, &mf) < 0)
 		goto out;
+	apply_test_window(&mf);
 	if (lock_file("poke", a.path, &mf) < 0)
 		goto close;
 	if (resolve_offset("poke", a.path, a.off_text, &soff, mf.size,
