@@ -388,6 +388,22 @@ static void test_every_format_truncated_under_slow_reader(void **state)
 	}
 }
 
+/* Start ARGV with MMTOOL_TEST_STOP_MAPPED set and wait until it stops
+ * itself, its first window mapped for writing. */
+static void start_stopped_at_map(struct proc *p, const char *const *argv)
+{
+	int status;
+
+	assert_int_equal(setenv("MMTOOL_TEST_STOP_MAPPED", "1", 1), 0);
+	start(p, -1, 0, argv);
+	unsetenv("MMTOOL_TEST_STOP_MAPPED");
+	while (waitpid(p->pid, &status, WUNTRACED) < 0)
+		assert_int_equal(errno, EINTR);
+	if (!WIFSTOPPED(status))
+		fail_msg("%s did not stop at its mapping (status 0x%x)",
+			 argv[1], (unsigned)status);
+}
+
 /*
  * The file truncated under poke's mapping, between the mapping and the
  * store, by a program that knows nothing of mmtool's lock: poke stops
@@ -405,20 +421,12 @@ static void test_poke_store_into_truncated_mapping(void **state)
 	struct outcome o;
 	struct proc p;
 	struct stat st;
-	int status;
 
 	SKIP_IF_EMULATED("no SIGBUS past the end of a mapping");
 	(void)state;
 	make_random_file(in, 1u << 20, 3);
 	make_sparse_file(f, 16 << 20);
-	assert_int_equal(setenv("MMTOOL_TEST_STOP_MAPPED", "1", 1), 0);
-	start(&p, -1, 0, argv);
-	unsetenv("MMTOOL_TEST_STOP_MAPPED");
-	while (waitpid(p.pid, &status, WUNTRACED) < 0)
-		assert_int_equal(errno, EINTR);
-	if (!WIFSTOPPED(status))
-		fail_msg("poke did not stop at its mapping (status 0x%x)",
-			 (unsigned)status);
+	start_stopped_at_map(&p, argv);
 	assert_int_equal(truncate(f, 0), 0);
 	assert_int_equal(kill(p.pid, SIGCONT), 0);
 	finish(&p, &o);
@@ -431,6 +439,52 @@ static void test_poke_store_into_truncated_mapping(void **state)
 		fail_msg("%s", o.err);
 	assert_int_equal(stat(f, &st), 0);
 	assert_true(st.st_size == 0);
+}
+
+/*
+ * A signal that ends programs, sent to poke stopped between mapping and
+ * store: held until the store and its sync are done, then poke ends by
+ * it, with the bytes whole in the file (patch's case is
+ * test_signal_held_while_storing).
+ */
+static void test_poke_signal_held_while_storing(void **state)
+{
+	const char *f = tmp_path("poke-signal");
+	const char *in = tmp_path("poke-signal-in");
+	const char *argv[] = { "mmtool", "poke", "-i", in, f, "4097", NULL };
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	size_t flen = 4u << 20, ilen = 1u << 20;
+	unsigned char *orig = malloc(flen), *want = malloc(flen);
+	struct rlimit core, no_core = { 0, 0 };
+
+	(void)state;
+	assert_non_null(orig);
+	assert_non_null(want);
+	fill_random(orig, flen, 6);
+	memcpy(want, orig, flen);
+	fill_random(want + 4097, ilen, 5);
+	write_file(in, want + 4097, ilen);
+	/* SIGQUIT dumps core: not here. */
+	assert_int_equal(getrlimit(RLIMIT_CORE, &core), 0);
+	assert_int_equal(setrlimit(RLIMIT_CORE, &no_core), 0);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct outcome o;
+		struct proc p;
+
+		write_file(f, orig, flen);
+		start_stopped_at_map(&p, argv);
+		assert_int_equal(kill(p.pid, sigs[i]), 0);
+		assert_int_equal(kill(p.pid, SIGCONT), 0);
+		finish(&p, &o);
+		if (!o.signaled || o.status != 128 + sigs[i])
+			fail_msg("signal %d: status %d%s, stderr [%s]", sigs[i],
+				 o.status, o.signaled ? " (signal)" : "",
+				 o.err);
+		assert_file(f, want, flen);
+	}
+	setrlimit(RLIMIT_CORE, &core);
+	free(orig);
+	free(want);
 }
 
 /* ---- A small full tmpfs, and a read-only remount (root) ----------------- */
@@ -2039,6 +2093,7 @@ int main(void)
 		cmocka_unit_test(test_peek_truncated_under_slow_reader),
 		cmocka_unit_test(test_every_format_truncated_under_slow_reader),
 		cmocka_unit_test(test_poke_store_into_truncated_mapping),
+		cmocka_unit_test(test_poke_signal_held_while_storing),
 		cmocka_unit_test_setup_teardown(test_full_fs_poke_into_hole,
 						mount_small_fs,
 						unmount_small_fs),
