@@ -1844,6 +1844,14 @@ test_outbuf_grows_pipe(void **state)
 	size_t n;
 
 	(void)state;
+	/* A pipe of this machine can grow to 1 MiB (not over a lower
+	 * pipe-max-size, for a user who is not root)? */
+	assert_int_equal(pipe(fds), 0);
+	n = fcntl(fds[1], F_SETPIPE_SZ, 1 << 20) == (1 << 20);
+	close(fds[0]);
+	close(fds[1]);
+	if (!n)
+		skip();
 	assert_int_equal(pipe(fds), 0);
 	if (fcntl(fds[1], F_GETPIPE_SZ) != 65536) {
 		close(fds[0]);
