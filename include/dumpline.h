@@ -119,22 +119,6 @@ int dumpline_parse_as(const char *line, size_t n, unsigned flags,
 		      const char **why);
 
 /*
- * The lines readers of big dumps see most, many at a time: xxd's default
- * layout (16 bytes in groups of 2, an eight-digit offset, the ASCII column
- * showing the bytes, a newline and nothing else), offsets OFF, OFF + 16,
- * and so on, from TEXT[0..N), at most MAX lines.  OUT must have room for
- * 16 * MAX bytes.
- * Returns the number of lines taken, each 68 bytes of TEXT and 16 bytes
- * at OUT: lines that dumpline_parse reads as DATA lines of those bytes at
- * those offsets.  It stops before the first line that is not surely one
- * (another layout, a CR, a gap, an ASCII column other than xxd's, ...),
- * which is then the caller's to parse line by line; OUT past the lines
- * taken may have been written.  Cannot fail.
- */
-size_t dumpline_xxd_run(const char *text, size_t n, uint64_t off,
-			size_t max, unsigned char *out);
-
-/*
  * A plain dump (xxd -p; hexdump -r -f plain): hex digits, any case, with
  * blanks, tabs, CRs and newlines anywhere ignored; digits pair across
  * blanks and lines, as xxd -r -p pairs them.  The text is read in pieces
@@ -196,5 +180,23 @@ void dumpseq_init(struct dumpseq *sq);
  */
 int dumpseq_next(struct dumpseq *sq, const struct dumpline *dl, char *msg,
 		 size_t size);
+
+/*
+ * The lines readers of big dumps see most, many at a time: xxd's default
+ * layout (16 bytes in groups of 2, an eight-digit offset, the ASCII column
+ * showing the bytes, a newline and nothing else), the first at the offset
+ * where the lines above end (sq->end) and each following on from the one
+ * before, from TEXT[0..N), at most MAX lines.  OUT must have room for
+ * 16 * MAX bytes.
+ * Returns the number of lines taken, each 68 bytes of TEXT and 16 bytes
+ * at OUT: lines that dumpline_parse reads as DATA lines of those bytes at
+ * those offsets, and that dumpseq_next takes; *sq is advanced past them.
+ * It stops before the first line that is not surely one (another layout,
+ * a CR, a gap, an ASCII column other than xxd's, ...), which is then the
+ * caller's to parse line by line; OUT past the lines taken may have been
+ * written.  Cannot fail.
+ */
+size_t dumpline_xxd_run(struct dumpseq *sq, const char *text, size_t n,
+			size_t max, unsigned char *out);
 
 #endif

@@ -744,10 +744,11 @@ static inline int xxd_line16(const unsigned char *p, unsigned char *out)
 
 #endif
 
-size_t dumpline_xxd_run(const char *text, size_t n, uint64_t off,
+size_t dumpline_xxd_run(struct dumpseq *sq, const char *text, size_t n,
 			size_t max, unsigned char *out)
 {
 	const unsigned char *p = (const unsigned char *)text;
+	uint64_t off = sq->end;
 	size_t taken = 0;
 
 	/* "OOOOOOOO: hhhh hhhh hhhh hhhh hhhh hhhh hhhh hhhh  " then 16
@@ -766,6 +767,11 @@ size_t dumpline_xxd_run(const char *text, size_t n, uint64_t off,
 			break;
 		if (!hex8p(load8(p), &at) || at != want || !xxd_line16(p, out))
 			break;
+	}
+	/* Each line starts where the one above ends: the order holds. */
+	if (taken > 0) {
+		sq->end = off;
+		sq->last = DUMPLINE_DATA;
 	}
 	return taken;
 }
@@ -939,11 +945,14 @@ int dumphex_read(struct dumphex *h, const char *text, size_t n,
 				k += got / 2;
 				i += got;
 			}
-			if (i + 8 <= n && hex8(load8(s + i), out + k)) {
+			/* The piece's last few digits, fewer than sixteen
+			 * (after a short step the next byte is no digit). */
+			if (got == 16 && i + 8 <= n &&
+			    hex8(load8(s + i), out + k)) {
 				k += 4;
 				i += 8;
 			}
-			if (i + 4 <= n && hex4(s + i, out + k)) {
+			if (got == 16 && i + 4 <= n && hex4(s + i, out + k)) {
 				k += 2;
 				i += 4;
 			}

@@ -172,19 +172,20 @@ static int take_dump_line(struct reverse *rv, const char *s, size_t n)
  * many at a time (dumpline_xxd_run: the same lines take_dump_line would
  * read, in the same order), decoded straight into the outbuf.  0 and in
  * *USED the bytes of P they span (0: the first line is not one), or -1
- * when the output failed or the order did (the message printed).
+ * when the output failed (the message printed).
  */
 static int take_xxd_run(struct reverse *rv, const unsigned char *p,
 			size_t n, size_t *used)
 {
 	*used = 0;
-	if (rv->o->flags != 0 || n < 68 || p[67] != '\n' || p[8] != ':')
+	/* Bytes go out at rv->pos, and the run starts where the lines above
+	 * end: the same place (a '*' gap is filled by the next data line). */
+	if (rv->o->flags != 0 || rv->pos != rv->seq.end || n < 68 ||
+	    p[67] != '\n' || p[8] != ':')
 		return 0;
 	for (;;) {
 		size_t max = (n - *used) / 68, k;
 		unsigned char *out;
-		struct dumpline dl;
-		char msg[160];
 
 		if (max > RUN_LINES)
 			max = RUN_LINES;
@@ -193,8 +194,8 @@ static int take_xxd_run(struct reverse *rv, const unsigned char *p,
 		out = outbuf_reserve(&rv->out, 16 * max);
 		if (out == NULL)
 			return out_failed(rv);
-		k = dumpline_xxd_run((const char *)p + *used, n - *used,
-				     rv->pos, max, out);
+		k = dumpline_xxd_run(&rv->seq, (const char *)p + *used,
+				     n - *used, max, out);
 		if (k == 0)
 			break;
 		outbuf_commit(&rv->out, 16 * k);
@@ -207,16 +208,6 @@ static int take_xxd_run(struct reverse *rv, const unsigned char *p,
 		rv->prev_len = 16;
 		rv->prev_off = rv->pos + 16 * (k - 1);
 		rv->starred = 0;
-		/* Each line goes on from the one before, so the order holds
-		 * for all when it holds for the last. */
-		memset(&dl, 0, sizeof(dl));
-		dl.kind = DUMPLINE_DATA;
-		dl.offset = rv->prev_off;
-		dl.len = 16;
-		if (dumpseq_next(&rv->seq, &dl, msg, sizeof(msg)) < 0) {
-			rv->line += k;
-			return rev_fail(rv, msg, 0);
-		}
 		rv->pos += 16 * k;
 		rv->line += k;
 		*used += 68 * k;

@@ -1209,8 +1209,6 @@ static int take_xxd_run(struct patch *pt, const unsigned char *p, size_t n,
 {
 	uint64_t off = pt->seq.end;
 	size_t max = n / 68, k;
-	struct dumpline dl;
-	char msg[160];
 	unsigned char *b;
 
 	*used = 0;
@@ -1231,20 +1229,11 @@ static int take_xxd_run(struct patch *pt, const unsigned char *p, size_t n,
 		return 1;
 	}
 	pt->pend = b;
-	k = dumpline_xxd_run((const char *)p, n, off, max, b + pt->npend);
+	k = dumpline_xxd_run(&pt->seq, (const char *)p, n, max,
+			     b + pt->npend);
 	if (k == 0)
 		return 0;
 	pt->line += k;
-	/* Each line goes on from the one before, so the order holds for
-	 * all when it holds for the last. */
-	memset(&dl, 0, sizeof(dl));
-	dl.kind = DUMPLINE_DATA;
-	dl.offset = off + 16 * (k - 1);
-	dl.len = 16;
-	if (dumpseq_next(&pt->seq, &dl, msg, sizeof(msg)) < 0) {
-		diag("patch", "%s:%lu: %s", pt->dump_name, pt->line, msg);
-		return 1;
-	}
 	if (queue_bytes(pt, off, 16 * k) < 0) {
 		diag_errno("patch", "%s", pt->dump_name);
 		return 1;

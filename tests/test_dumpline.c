@@ -651,9 +651,15 @@ static size_t run_checked(const char *text, size_t n, uint64_t off,
 			  size_t max)
 {
 	unsigned char out[16 * 64], one[64];
-	size_t k = dumpline_xxd_run(text, n, off, max, out);
+	struct dumpseq sq;
+	size_t k;
 
+	dumpseq_init(&sq);
+	sq.end = off;
+	sq.last = DUMPLINE_DATA;
+	k = dumpline_xxd_run(&sq, text, n, max, out);
 	assert_true(k <= max && 68 * k <= n);
+	assert_true(sq.end == off + 16 * k);
 	for (size_t l = 0; l < k; l++) {
 		struct dumpline dl;
 		const char *why = NULL;
@@ -726,6 +732,11 @@ static void test_xxd_run_at_4gib(void **state)
 	assert_int_equal(run_checked(text, n, 0xffffffe0ull, 3), 2);
 	assert_int_equal(run_checked(text + 136, n - 136, 0x100000000ull, 1),
 			 0);
+	/* Past 4 GiB, a line of eight digits is never taken as one that
+	 * follows on (its offset is below 4 GiB: it goes back). */
+	n = format_xxd(text, 0x10, data, 16, 16, 2);
+	text[n++] = '\n';
+	assert_int_equal(run_checked(text, n, 0x100000010ull, 1), 0);
 }
 
 /* A line of xxd -e (each group's bytes last first in the column): not

@@ -417,6 +417,7 @@ static void check_xxd_run(const uint8_t *data, size_t size)
 {
 	unsigned char out[16 * 32], one[40];
 	struct dumpline dl;
+	struct dumpseq sq;
 	uint64_t off = 0;
 	size_t k, max = sizeof(out) / 16;
 
@@ -424,8 +425,11 @@ static void check_xxd_run(const uint8_t *data, size_t size)
 					 NULL) == 0 &&
 	    dl.kind == DUMPLINE_DATA)
 		off = dl.offset;
-	k = dumpline_xxd_run((const char *)data, size, off, max, out);
-	CHECK(k <= max && 68 * k <= size, "run: %zu lines", k);
+	dumpseq_init(&sq);
+	sq.end = off;
+	k = dumpline_xxd_run(&sq, (const char *)data, size, max, out);
+	CHECK(k <= max && 68 * k <= size && sq.end == off + 16 * k,
+	      "run: %zu lines", k);
 	for (size_t l = 0; l < k; l++) {
 		const char *why = NULL;
 
